@@ -1,0 +1,12 @@
+#include "app/cli/commands.h"
+
+namespace diffbio::cli {
+
+const std::vector<Command>& allCommands() {
+  static const std::vector<Command> commands = {
+      {"info", "describe a data file: format, shape, density, integer-ness, names, annotations", runInfo},
+  };
+  return commands;
+}
+
+}  // namespace diffbio::cli

@@ -1,0 +1,26 @@
+#pragma once
+// The registry of CLI subcommands. Adding one = a command_NAME.cpp file and a line in commands.cpp.
+#include <functional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace diffbio::cli {
+
+// Wrong flags or arguments (exit code 2, with a pointer to --help).
+class UsageError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Command {
+  std::string name;
+  std::string summary;
+  std::function<int(const std::vector<std::string>&)> run;
+};
+
+const std::vector<Command>& allCommands();
+
+int runInfo(const std::vector<std::string>& args);
+
+}  // namespace diffbio::cli

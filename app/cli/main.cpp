@@ -1,0 +1,65 @@
+// `diffbio`: the headless command-line tool. Each subcommand lives in its own file (command_*.cpp).
+#include <cstring>
+#include <iostream>
+#include <string>
+
+#include "app/cli/commands.h"
+#include "core/util/error.h"
+#include "core/util/threads.h"
+
+namespace {
+
+void printUsage(std::ostream& out) {
+  out << "diffbio — differentiable bioinformatics, headless\n\n"
+         "usage: diffbio [--threads N] COMMAND [ARGS]\n\n"
+         "commands:\n";
+  for (const auto& command : diffbio::cli::allCommands()) out << "  " << command.name << "\t" << command.summary << "\n";
+  out << "\n`diffbio COMMAND --help` describes one command.\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int threads = 0;
+  int first = 1;
+  while (first < argc && argv[first][0] == '-') {
+    const std::string option = argv[first];
+    if (option == "--help" || option == "-h") {
+      printUsage(std::cout);
+      return 0;
+    }
+    if (option == "--threads" && first + 1 < argc) {
+      threads = std::atoi(argv[first + 1]);
+      first += 2;
+      continue;
+    }
+    std::cerr << "diffbio: unknown option '" << option << "'\n";
+    printUsage(std::cerr);
+    return 2;
+  }
+  if (first >= argc) {
+    printUsage(std::cerr);
+    return 2;
+  }
+  diffbio::configureThreads(threads);
+  const std::string name = argv[first];
+  for (const auto& command : diffbio::cli::allCommands()) {
+    if (name != command.name) continue;
+    std::vector<std::string> args(argv + first + 1, argv + argc);
+    try {
+      return command.run(args);
+    } catch (const diffbio::InputError& error) {
+      std::cerr << "error: " << error.what() << "\n";
+      return 2;
+    } catch (const diffbio::cli::UsageError& error) {
+      std::cerr << "diffbio " << name << ": " << error.what() << "\n(see `diffbio " << name << " --help`)\n";
+      return 2;
+    } catch (const std::exception& error) {
+      std::cerr << "internal error in `diffbio " << name << "`: " << error.what() << "\n";
+      return 1;
+    }
+  }
+  std::cerr << "diffbio: unknown command '" << name << "'\n";
+  printUsage(std::cerr);
+  return 2;
+}
