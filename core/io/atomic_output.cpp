@@ -4,10 +4,11 @@
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <unistd.h>
-#include <zlib.h>
+#include <libdeflate.h>
 
 #include <cerrno>
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
 
 #include "core/util/error.h"
@@ -52,72 +53,69 @@ AtomicOutputFile::AtomicOutputFile(std::string targetPath, int gzipLevel) : targ
   fd_ = makeTemporary(target_, temporary_);
   ::fchmod(fd_, 0644);
   if (gzip_) {
-    const std::string mode = "wb" + std::to_string(gzipLevel);
-    gz_ = gzdopen(fd_, mode.c_str());
-    if (!gz_) {
+    compressor_ = libdeflate_alloc_compressor(gzipLevel);
+    if (!compressor_) {
       ::close(fd_);
       std::remove(temporary_.c_str());
-      throw InputError({target_}, "cannot start gzip compression", "check free memory and disk space");
+      throw InputError({target_}, "cannot start gzip compression", "check free memory");
     }
-    gzbuffer(static_cast<gzFile>(gz_), 1 << 18);
-    fd_ = -1;  // owned by gz_ now
   }
   buffer_.reserve(kBufferSize);
 }
 
 AtomicOutputFile::~AtomicOutputFile() {
+  if (compressor_) libdeflate_free_compressor(static_cast<libdeflate_compressor*>(compressor_));
   if (committed_) return;
-  if (gz_) gzclose(static_cast<gzFile>(gz_));
   if (fd_ >= 0) ::close(fd_);
   std::remove(temporary_.c_str());
 }
 
 void AtomicOutputFile::write(std::string_view bytes) {
-  if (buffer_.size() + bytes.size() > kBufferSize) flushBuffer();
-  if (bytes.size() > kBufferSize) {
-    buffer_.assign(bytes.begin(), bytes.end());
-    flushBuffer();
-    return;
+  while (!bytes.empty()) {
+    const std::size_t room = kBufferSize - buffer_.size();
+    const std::size_t take = std::min(room, bytes.size());
+    buffer_.insert(buffer_.end(), bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(take));
+    bytes.remove_prefix(take);
+    if (buffer_.size() == kBufferSize) flushBuffer();
   }
-  buffer_.insert(buffer_.end(), bytes.begin(), bytes.end());
 }
 
+void AtomicOutputFile::writeAll(const char* data, std::size_t size) {
+  std::size_t written = 0;
+  while (written < size) {
+    const ssize_t n = ::write(fd_, data + written, size - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      throw InputError({target_}, std::string("cannot write the output: ") + std::strerror(errno),
+                       "check free disk space");
+    }
+    written += static_cast<std::size_t>(n);
+  }
+}
+
+// Gzip output is a series of gzip members, one per buffer of at most 1 MiB. Multi-member gzip is standard (gzip,
+// zcat and every reader here accept it), and compressing whole buffers with libdeflate is 3-4x faster than zlib's
+// streaming deflate at the same ratio.
 void AtomicOutputFile::flushBuffer() {
   if (buffer_.empty()) return;
-  bool ok = true;
   if (gzip_) {
-    ok = gzwrite(static_cast<gzFile>(gz_), buffer_.data(), static_cast<unsigned>(buffer_.size())) ==
-         static_cast<int>(buffer_.size());
+    auto* compressor = static_cast<libdeflate_compressor*>(compressor_);
+    compressed_.resize(libdeflate_gzip_compress_bound(compressor, buffer_.size()));
+    const std::size_t size =
+        libdeflate_gzip_compress(compressor, buffer_.data(), buffer_.size(), compressed_.data(), compressed_.size());
+    if (size == 0) throw InputError({target_}, "gzip compression failed", "check free memory");
+    writeAll(compressed_.data(), size);
   } else {
-    std::size_t written = 0;
-    while (written < buffer_.size()) {
-      const ssize_t n = ::write(fd_, buffer_.data() + written, buffer_.size() - written);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        ok = false;
-        break;
-      }
-      written += static_cast<std::size_t>(n);
-    }
+    writeAll(buffer_.data(), buffer_.size());
   }
   buffer_.clear();
-  if (!ok) {
-    throw InputError({target_}, std::string("cannot write the output: ") + std::strerror(errno),
-                     "check free disk space");
-  }
 }
 
 void AtomicOutputFile::commit() {
   flushBuffer();
-  if (gzip_) {
-    const int status = gzclose(static_cast<gzFile>(gz_));
-    gz_ = nullptr;
-    if (status != Z_OK) throw InputError({target_}, "cannot finish the gzip output", "check free disk space");
-  } else {
-    const int status = ::close(fd_);
-    fd_ = -1;
-    if (status != 0) throw InputError({target_}, std::string("cannot close the output: ") + std::strerror(errno));
-  }
+  const int status = ::close(fd_);
+  fd_ = -1;
+  if (status != 0) throw InputError({target_}, std::string("cannot close the output: ") + std::strerror(errno));
   renameInto(temporary_, target_);
   committed_ = true;
 }

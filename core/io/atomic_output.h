@@ -1,7 +1,8 @@
 #pragma once
 // Output that appears under its final name only when complete: bytes go to a temporary file beside the target, and
 // commit() renames it into place. If anything throws before commit(), the temporary file is removed, so a failed
-// run never leaves a half-written result. Gzip compression is chosen by a ".gz" suffix on the target.
+// run never leaves a half-written result. Gzip compression (libdeflate, one gzip member per 1 MiB of output) is
+// chosen by a ".gz" suffix on the target.
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -25,13 +26,15 @@ class AtomicOutputFile {
 
  private:
   void flushBuffer();
+  void writeAll(const char* data, std::size_t size);
 
   std::string target_;
   std::string temporary_;
   bool gzip_ = false;
-  void* gz_ = nullptr;       // gzFile
+  void* compressor_ = nullptr;  // libdeflate_compressor, when gzip_
   int fd_ = -1;
   std::vector<char> buffer_;
+  std::vector<char> compressed_;
   bool committed_ = false;
 };
 

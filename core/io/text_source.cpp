@@ -43,18 +43,30 @@ TextSource::~TextSource() {
   if (file_) std::fclose(file_);
 }
 
+void TextSource::throwGzipError() const {
+  throw InputError({path_, lineNumber_ + 1}, "the gzip archive is truncated (it ends in the middle of compressed data)",
+                   "the file was probably cut short while copying or downloading; obtain a complete copy "
+                   "(`gzip -t FILE` checks an archive)");
+}
+
 std::size_t TextSource::readRaw(char* into, std::size_t capacity) {
   if (compressed_) {
     auto gz = static_cast<gzFile>(gz_);
+    if (pendingGzipError_) throwGzipError();
     const int got = gzread(gz, into, static_cast<unsigned>(capacity));
     int code = Z_OK;
     const char* message = gzerror(gz, &code);
+    if (got > 0 && code == Z_BUF_ERROR) {
+      // Hand out what was decompressed before the cut; the error comes with the next read, so that its line number
+      // points at the truncated record rather than at the start of this buffer.
+      pendingGzipError_ = true;
+      return static_cast<std::size_t>(got);
+    }
     if (got < 0 || (code != Z_OK && code != Z_STREAM_END)) {
-      const bool truncated = code == Z_BUF_ERROR;
+      if (code == Z_BUF_ERROR) throwGzipError();
       throw InputError({path_, lineNumber_ + 1},
-                       truncated ? "the gzip archive is truncated (it ends in the middle of compressed data)"
-                                 : std::string("corrupt gzip data: ") + (message ? message : "unknown error"),
-                       "the file was probably cut short while copying or downloading; obtain a complete copy "
+                       std::string("corrupt gzip data: ") + (message ? message : "unknown error"),
+                       "the file was damaged while copying or downloading; obtain a complete copy "
                        "(`gzip -t FILE` checks an archive)");
     }
     return static_cast<std::size_t>(got);

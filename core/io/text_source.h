@@ -37,6 +37,7 @@ class TextSource {
  private:
   std::size_t fill(std::size_t keepFrom);  // moves [keepFrom, end) to the front and reads more; returns bytes read
   std::size_t readRaw(char* into, std::size_t capacity);
+  [[noreturn]] void throwGzipError() const;
 
   std::string path_;
   bool compressed_ = false;
@@ -46,6 +47,7 @@ class TextSource {
   std::size_t begin_ = 0;   // first unread byte
   std::size_t end_ = 0;     // one past the last valid byte
   bool eof_ = false;
+  bool pendingGzipError_ = false;  // a truncated archive: report it after handing out the bytes before the cut
   long lineNumber_ = 0;
   std::uint64_t bytesConsumed_ = 0;
 };

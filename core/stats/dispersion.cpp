@@ -1,0 +1,217 @@
+#include "core/stats/dispersion.h"
+
+#include <ATen/Parallel.h>
+
+#include <Eigen/QR>
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "core/stats/dispersion_fit.h"
+#include "core/stats/dispersion_prior.h"
+#include "core/stats/nb_glm.h"
+#include "core/util/error.h"
+
+namespace diffbio::stats {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr std::int64_t kGrain = 64;  // genes per parallel task
+// fitDispGridWrapper searches from log(1e-8) whatever minDisp is.
+const double kGridMinLogAlpha = std::log(1e-8);
+
+double maxDispersion(Eigen::Index nSamples) { return std::max(10.0, static_cast<double>(nSamples)); }
+
+LineSearchOptions lineSearchOptions(const DispersionOptions& o) {
+  return {o.kappa0, o.dispTol, o.maxIterations, std::log(o.minDisp / 10.0)};
+}
+
+void checkInputs(const Counts& counts, const Eigen::VectorXd& sizeFactors, const Eigen::MatrixXd& x) {
+  if (sizeFactors.size() != counts.rows())
+    throw std::invalid_argument("dispersion estimation: one size factor per sample (row of counts) expected");
+  if (x.rows() != counts.rows())
+    throw std::invalid_argument("dispersion estimation: the model matrix needs one row per sample");
+  if (x.rows() <= x.cols()) {
+    throw InputError({}, "there are as many samples (" + std::to_string(x.rows()) + ") as model coefficients (" +
+                             std::to_string(x.cols()) + "), so there are no replicates to estimate dispersions from",
+                     "add replicate samples, or use a design with fewer terms");
+  }
+}
+
+// The hat matrix X (X'X)^-1 X' of ordinary least squares (DESeq2's linearModelMu projects with it).
+Eigen::MatrixXd hatMatrix(const Eigen::MatrixXd& x) {
+  Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(x);
+  return x * qr.solve(Eigen::MatrixXd::Identity(x.rows(), x.rows()));
+}
+
+// DESeq2's fitDisp + fitDispGrid over the genes flagged in `use`, reading each gene's counts and means from the
+// columns of y and mu (samples x genes), writing log(alpha) and the iteration count.
+template <typename PriorFor, typename StartFor, typename Finish>
+void fitGenes(const Eigen::MatrixXd& y, const Eigen::MatrixXd& mu, const DesignGroups& groups,
+              const std::vector<bool>& use, const DispersionOptions& options, PriorFor priorFor, StartFor startFor,
+              Finish finish) {
+  const LineSearchOptions searchOptions = lineSearchOptions(options);
+  at::parallel_for(0, y.cols(), kGrain, [&](std::int64_t begin, std::int64_t end) {
+    DispersionPosterior posterior(groups, options.useCoxReid);
+    for (std::int64_t g = begin; g < end; ++g) {
+      if (!use[static_cast<std::size_t>(g)]) continue;
+      posterior.setGene(y.col(g).data(), mu.col(g).data(), y.rows(), priorFor(g));
+      const LineSearchResult r = maximizeByLineSearch(posterior, startFor(g), searchOptions);
+      finish(g, r, posterior);
+    }
+  });
+}
+
+}  // namespace
+
+GeneWiseDispersions estimateGeneWiseDispersions(const Counts& counts, const Eigen::VectorXd& sizeFactors,
+                                                const Eigen::MatrixXd& modelMatrix, const DispersionOptions& options) {
+  checkInputs(counts, sizeFactors, modelMatrix);
+  const Eigen::Index n = counts.rows(), nGenes = counts.cols(), p = modelMatrix.cols();
+  const double maxDisp = maxDispersion(n);
+  const Eigen::MatrixXd y = counts;  // column-major: one contiguous column per gene
+  const DesignGroups groups = designGroups(modelMatrix);
+  const Eigen::MatrixXd hat = hatMatrix(modelMatrix);
+  const double meanInverseSizeFactor = sizeFactors.cwiseInverse().mean();
+
+  GeneWiseDispersions out;
+  out.linearModelMeans = groups.count() == p;
+  out.baseMean = Eigen::VectorXd::Constant(nGenes, kNaN);
+  out.baseVar = Eigen::VectorXd::Constant(nGenes, kNaN);
+  out.dispGeneEst = Eigen::VectorXd::Constant(nGenes, kNaN);
+  out.dispGeneIter = Eigen::VectorXi::Zero(nGenes);
+  std::vector<bool> fitted(static_cast<std::size_t>(nGenes));
+  std::vector<std::uint8_t> grid(static_cast<std::size_t>(nGenes), 0);
+  Eigen::VectorXd alphaInit = Eigen::VectorXd::Constant(nGenes, kNaN);
+  Eigen::MatrixXd mu = Eigen::MatrixXd::Constant(n, nGenes, kNaN);  // samples x genes while we work
+
+  // Means, variances and the starting dispersion: min(rough, moments), clamped (roughDispEstimate,
+  // momentsDispEstimate). With as many groups as coefficients the means are the linear-model fit
+  // (linearModelMuNormalized).
+  for (Eigen::Index g = 0; g < nGenes; ++g) fitted[static_cast<std::size_t>(g)] = y.col(g).maxCoeff() > 0;
+  at::parallel_for(0, nGenes, kGrain, [&](std::int64_t begin, std::int64_t end) {
+    Eigen::VectorXd normalized(n), linear(n);
+    for (std::int64_t g = begin; g < end; ++g) {
+      normalized = y.col(g).cwiseQuotient(sizeFactors);
+      const double mean = normalized.mean();
+      const double var = (normalized.array() - mean).square().sum() / static_cast<double>(n - 1);
+      out.baseMean[g] = mean;
+      out.baseVar[g] = var;
+      if (!fitted[static_cast<std::size_t>(g)]) continue;
+      linear.noalias() = hat * normalized;
+      double rough = 0;
+      for (Eigen::Index j = 0; j < n; ++j) {
+        const double m = std::max(1.0, linear[j]);
+        rough += ((normalized[j] - m) * (normalized[j] - m) - m) / (m * m);
+      }
+      rough = std::max(0.0, rough / static_cast<double>(n - p));
+      const double moments = (var - meanInverseSizeFactor * mean) / (mean * mean);
+      alphaInit[g] = std::clamp(std::min(rough, moments), options.minDisp, maxDisp);
+      if (out.linearModelMeans)
+        mu.col(g) = (linear.array() * sizeFactors.array()).max(options.minMu).matrix();
+    }
+  });
+  if (!out.linearModelMeans) {
+    // The NB GLM at the starting dispersions gives the means (fitNbinomGLMs); NaN alphaInit skips all-zero genes.
+    const GlmFit fit = fitNegativeBinomialGlm(counts, sizeFactors, modelMatrix, alphaInit);
+    mu = fit.mu.transpose().cwiseMax(options.minMu);  // NaN rows stay NaN
+  }
+
+  const double logMaxDisp = std::log(maxDisp);
+  fitGenes(
+      y, mu, groups, fitted, options, [](std::int64_t) { return DispersionPrior{}; },
+      [&](std::int64_t g) { return std::log(alphaInit[g]); },
+      [&](std::int64_t g, const LineSearchResult& r, DispersionPosterior& posterior) {
+        double estimate = std::min(std::exp(r.logAlpha), maxDisp);
+        // No real increase of the likelihood: keep the starting value.
+        if (r.lastLp < r.initialLp + std::abs(r.initialLp) / 1e6) estimate = alphaInit[g];
+        // Not converged, or accepted on the very first proposal: DESeq2 redoes these on a grid.
+        const bool converged = r.iterations < options.maxIterations && r.iterations != 1;
+        if (!converged && estimate > options.minDisp * 10) {
+          estimate = std::exp(maximizeOnGrid(posterior, kGridMinLogAlpha, logMaxDisp));
+          grid[static_cast<std::size_t>(g)] = 1;
+        }
+        out.dispGeneEst[g] = std::clamp(estimate, options.minDisp, maxDisp);
+        out.dispGeneIter[g] = r.iterations;
+      });
+
+  out.allZero.resize(static_cast<std::size_t>(nGenes));
+  for (std::size_t g = 0; g < fitted.size(); ++g) out.allZero[g] = !fitted[g];
+  out.usedGridSearch.assign(grid.begin(), grid.end());
+  out.mu = mu.transpose();
+  return out;
+}
+
+MapDispersions estimateMapDispersions(const Counts& counts, const Eigen::MatrixXd& modelMatrix,
+                                      const Eigen::MatrixXd& mu, const Eigen::VectorXd& dispGeneEst,
+                                      const Eigen::VectorXd& dispFit, double dispPriorVar, double varLogDispEsts,
+                                      const DispersionOptions& options) {
+  const Eigen::Index n = counts.rows(), nGenes = counts.cols();
+  if (modelMatrix.rows() != n || mu.rows() != nGenes || mu.cols() != n || dispGeneEst.size() != nGenes ||
+      dispFit.size() != nGenes)
+    throw std::invalid_argument("estimateMapDispersions: shapes of counts, model matrix, mu and dispersions differ");
+  const double maxDisp = maxDispersion(n);
+  const Eigen::MatrixXd y = counts;
+  const Eigen::MatrixXd muColumns = mu.transpose();
+  const DesignGroups groups = designGroups(modelMatrix);
+
+  MapDispersions out;
+  out.dispMAP = Eigen::VectorXd::Constant(nGenes, kNaN);
+  out.dispersion = Eigen::VectorXd::Constant(nGenes, kNaN);
+  out.dispMapIter = Eigen::VectorXi::Zero(nGenes);
+  std::vector<bool> use(static_cast<std::size_t>(nGenes));
+  for (Eigen::Index g = 0; g < nGenes; ++g)
+    use[static_cast<std::size_t>(g)] = std::isfinite(dispFit[g]) && y.col(g).maxCoeff() > 0;
+  std::vector<std::uint8_t> grid(static_cast<std::size_t>(nGenes), 0), outlier(grid);
+
+  const double logMaxDisp = std::log(maxDisp);
+  const double outlierThreshold = options.outlierSD * std::sqrt(varLogDispEsts);
+  fitGenes(
+      y, muColumns, groups, use, options,
+      [&](std::int64_t g) { return DispersionPrior{true, std::log(dispFit[g]), dispPriorVar}; },
+      [&](std::int64_t g) {
+        // Start at the gene-wise estimate unless it lies an order of magnitude below the trend.
+        return std::log(dispGeneEst[g] > 0.1 * dispFit[g] ? dispGeneEst[g] : dispFit[g]);
+      },
+      [&](std::int64_t g, const LineSearchResult& r, DispersionPosterior& posterior) {
+        double map = std::exp(r.logAlpha);
+        if (r.iterations >= options.maxIterations) {
+          map = std::exp(maximizeOnGrid(posterior, kGridMinLogAlpha, logMaxDisp));
+          grid[static_cast<std::size_t>(g)] = 1;
+        }
+        map = std::clamp(map, options.minDisp, maxDisp);
+        const bool isOutlier = std::log(dispGeneEst[g]) > std::log(dispFit[g]) + outlierThreshold;
+        out.dispMAP[g] = map;
+        out.dispMapIter[g] = r.iterations;
+        out.dispersion[g] = isOutlier ? dispGeneEst[g] : map;
+        outlier[static_cast<std::size_t>(g)] = isOutlier;
+      });
+  out.usedGridSearch.assign(grid.begin(), grid.end());
+  out.dispOutlier.assign(outlier.begin(), outlier.end());
+  return out;
+}
+
+DispersionResult estimateDispersions(const Counts& counts, const Eigen::VectorXd& sizeFactors,
+                                     const Eigen::MatrixXd& modelMatrix, const DispersionOptions& options) {
+  DispersionResult result;
+  result.geneWise = estimateGeneWiseDispersions(counts, sizeFactors, modelMatrix, options);
+  const GeneWiseDispersions& gw = result.geneWise;
+  result.trend = fitDispersionTrend(gw.baseMean, gw.dispGeneEst, options.fitType, options.minDisp);
+  result.dispFit = result.trend(gw.baseMean);
+  for (std::size_t g = 0; g < gw.allZero.size(); ++g)
+    if (gw.allZero[g]) result.dispFit[static_cast<Eigen::Index>(g)] = kNaN;
+  result.varLogDispEsts = logDispersionResidualVariance(gw.dispGeneEst, result.dispFit, options.minDisp);
+  result.dispPriorVar = options.priorVariance
+                            ? *options.priorVariance
+                            : dispersionPriorVariance(gw.dispGeneEst, result.dispFit, result.varLogDispEsts,
+                                                      modelMatrix.rows(), modelMatrix.cols(),
+                                                      options.priorVarianceSeed, options.minDisp);
+  result.map = estimateMapDispersions(counts, modelMatrix, gw.mu, gw.dispGeneEst, result.dispFit,
+                                      result.dispPriorVar, result.varLogDispEsts, options);
+  return result;
+}
+
+}  // namespace diffbio::stats

@@ -1,0 +1,168 @@
+#include "core/stats/dispersion_fit.h"
+
+#include <Eigen/LU>
+#include <cmath>
+
+#include "core/stats/nb_likelihood.h"
+
+namespace diffbio::stats {
+
+namespace {
+
+// DESeq2 keeps log(alpha) inside [-30, 10]: lgamma(1/alpha) becomes unreliable beyond about 1e13.
+constexpr double kMinProposal = -30.0;
+constexpr double kMaxProposal = 10.0;
+constexpr double kArmijo = 1e-4;
+constexpr int kGridPoints = 20;
+
+}  // namespace
+
+DispersionPosterior::DispersionPosterior(const DesignGroups& groups, bool useCoxReid)
+    : groups_(groups), useCoxReid_(useCoxReid) {
+  groupW_.resize(groups.count());
+  groupDW_.resize(groups.count());
+  xtwx_.resize(groups.rows.cols(), groups.rows.cols());
+}
+
+void DispersionPosterior::setGene(const double* counts, const double* mu, Eigen::Index nSamples,
+                                  DispersionPrior prior) {
+  y_ = counts;
+  mu_ = mu;
+  n_ = nSamples;
+  prior_ = prior;
+  prepared_ = false;
+  log1pMuAlpha_.resize(n_);
+  inverse1pMuAlpha_.resize(n_);
+  positive_.clear();
+  for (Eigen::Index j = 0; j < n_; ++j)
+    if (y_[j] > 0) positive_.push_back(j);
+}
+
+void DispersionPosterior::prepare(double logAlpha) {
+  if (prepared_ && logAlpha == preparedLogAlpha_) return;
+  prepared_ = true;
+  preparedLogAlpha_ = logAlpha;
+  alpha_ = std::exp(logAlpha);
+  size_ = 1.0 / alpha_;
+  logSize_ = std::log(size_);
+  groupW_.setZero();
+  groupDW_.setZero();
+  for (Eigen::Index j = 0; j < n_; ++j) {
+    const double onePlus = 1.0 + mu_[j] * alpha_;
+    log1pMuAlpha_[j] = std::log(onePlus);  // DESeq2 writes log(1 + mu * alpha) too, not log1p
+    inverse1pMuAlpha_[j] = 1.0 / onePlus;
+    const double w = mu_[j] * inverse1pMuAlpha_[j];  // 1 / (1/mu + alpha)
+    const int g = groups_.groupOfSample[static_cast<std::size_t>(j)];
+    groupW_[g] += w;
+    groupDW_[g] -= w * w;  // d w / d alpha
+  }
+  if (!useCoxReid_) return;
+  xtwx_.setZero();
+  addGroupCrossProduct(groups_, groupW_, xtwx_);
+  llt_.compute(xtwx_);
+  // -1/2 log det(X'WX) = -sum log diag(L) for the Cholesky factor L.
+  coxReidValue_ = llt_.info() == Eigen::Success ? -llt_.matrixLLT().diagonal().array().log().sum()
+                                                : -0.5 * std::log(xtwx_.partialPivLu().determinant());
+}
+
+double DispersionPosterior::value(double logAlpha) {
+  prepare(logAlpha);
+  // Per sample: lgamma(y + size) - lgamma(size) - y log(mu + size) - size log(1 + mu alpha), where
+  // log(mu + size) = log(size) + log(1 + mu alpha). A zero count leaves only the last term.
+  double logLik = 0;
+  const double logGammaSize = logGamma(size_);
+  for (const Eigen::Index j : positive_)
+    logLik += logGamma(y_[j] + size_) - logGammaSize - y_[j] * (logSize_ + log1pMuAlpha_[j]);
+  logLik -= size_ * log1pMuAlpha_.sum();
+  const double coxReid = useCoxReid_ ? coxReidValue_ : 0.0;
+  const double prior =
+      prior_.use ? -0.5 * (logAlpha - prior_.mean) * (logAlpha - prior_.mean) / prior_.variance : 0.0;
+  return logLik + prior + coxReid;
+}
+
+double DispersionPosterior::derivative(double logAlpha) {
+  prepare(logAlpha);
+  // d logLik / d alpha = alpha^-2 sum_j [digamma(size) - digamma(y + size) + log(1 + mu alpha)
+  //                                      - mu alpha / (1 + mu alpha) + y / (mu + size)]
+  double sum = 0;
+  for (Eigen::Index j = 0; j < n_; ++j) sum += log1pMuAlpha_[j] - mu_[j] * alpha_ * inverse1pMuAlpha_[j];
+  const double digammaSize = digammaFunction(size_);
+  for (const Eigen::Index j : positive_)  // the digamma and y terms vanish for a zero count
+    sum += digammaSize - digammaFunction(y_[j] + size_) + y_[j] * alpha_ * inverse1pMuAlpha_[j];
+  const double logLikDerivative = size_ * size_ * sum;
+
+  // d/dalpha of -1/2 log det(X'WX) = -1/2 trace((X'WX)^-1 X' dW X).
+  double coxReidDerivative = 0;
+  if (useCoxReid_) {
+    double trace = 0;
+    for (Eigen::Index g = 0; g < groups_.count(); ++g) {
+      row_ = groups_.rows.row(g).transpose();
+      trace += groupDW_[g] * row_.dot(llt_.solve(row_));
+    }
+    coxReidDerivative = -0.5 * trace;
+  }
+  const double prior = prior_.use ? -(logAlpha - prior_.mean) / prior_.variance : 0.0;
+  // Chain rule: d/da = alpha * d/dalpha.
+  return (logLikDerivative + coxReidDerivative) * alpha_ + prior;
+}
+
+LineSearchResult maximizeByLineSearch(DispersionPosterior& posterior, double startLogAlpha,
+                                      const LineSearchOptions& options) {
+  LineSearchResult result;
+  double a = startLogAlpha;
+  double lp = posterior.value(a);
+  double dlp = posterior.derivative(a);
+  double kappa = options.kappa0;
+  result.initialLp = lp;
+  int accepted = 0;
+  for (int t = 0; t < options.maxIterations; ++t) {
+    ++result.iterations;
+    const double proposal = a + kappa * dlp;
+    if (proposal < kMinProposal) kappa = (kMinProposal - a) / dlp;
+    if (proposal > kMaxProposal) kappa = (kMaxProposal - a) / dlp;
+    // The Armijo rule on the negative log posterior: accept if it falls by at least c * kappa * dlp^2.
+    const double lpProposal = posterior.value(a + kappa * dlp);
+    if (-lpProposal <= -lp - kappa * kArmijo * dlp * dlp) {
+      ++accepted;
+      a += kappa * dlp;
+      const double lpNew = lpProposal;  // DESeq2 re-evaluates at the same point: the same number
+      const double change = lpNew - lp;
+      if (change < options.tolerance) {
+        lp = lpNew;
+        break;
+      }
+      if (a < options.minLogAlpha) break;  // heading for alpha = 0
+      lp = lpNew;
+      dlp = posterior.derivative(a);
+      // Grow the step again, but not beyond kappa0; halve it every fifth accepted step against overshooting.
+      kappa = std::min(kappa * 1.1, options.kappa0);
+      if (accepted % 5 == 0) kappa /= 2.0;
+    } else {
+      kappa /= 2.0;
+    }
+  }
+  result.lastLp = lp;
+  result.logAlpha = a;
+  return result;
+}
+
+double maximizeOnGrid(DispersionPosterior& posterior, double minLogAlpha, double maxLogAlpha) {
+  const double delta = (maxLogAlpha - minLogAlpha) / (kGridPoints - 1);
+  const auto bestOf = [&](double from, double to) {
+    const double step = (to - from) / (kGridPoints - 1);
+    double best = from, bestValue = -INFINITY;
+    for (int i = 0; i < kGridPoints; ++i) {
+      const double a = i == kGridPoints - 1 ? to : from + i * step;
+      const double v = posterior.value(a);
+      if (v > bestValue) {  // the first maximum wins, as arma::index_max
+        bestValue = v;
+        best = a;
+      }
+    }
+    return best;
+  };
+  const double coarse = bestOf(minLogAlpha, maxLogAlpha);
+  return bestOf(coarse - delta, coarse + delta);
+}
+
+}  // namespace diffbio::stats

@@ -1,0 +1,82 @@
+#pragma once
+// One gene's dispersion fit, as DESeq2 1.38's C++ routines fitDisp (Armijo line search) and fitDispGrid (grid
+// search) over a = log(alpha), maximising the Cox-Reid adjusted log posterior
+//
+//   lp(a) = sum_j [lgamma(y_j + 1/alpha) - lgamma(1/alpha) - y_j log(mu_j + 1/alpha) - (1/alpha) log(1 + mu_j alpha)]
+//           - 1/2 log det(X' W X),  W = diag(1 / (1/mu_j + alpha))          (Cox-Reid adjustment)
+//           - 1/2 (a - priorMean)^2 / priorVariance                         (only at the MAP stage)
+//
+// with the means mu_j held fixed. Used by estimateGeneWiseDispersions and estimateMapDispersions (dispersion.h).
+#include <Eigen/Cholesky>
+#include <Eigen/Core>
+#include <vector>
+
+#include "core/stats/model_matrix_groups.h"
+
+namespace diffbio::stats {
+
+struct DispersionPrior {
+  bool use = false;
+  double mean = 0;      // prior mean of log(alpha): log of the trend
+  double variance = 1;  // prior variance of log(alpha)
+};
+
+// The log posterior of one gene and its derivative in a = log(alpha). Holds a small workspace: create one per
+// thread and point it at each gene in turn with setGene (the counts and means must outlive the calls).
+class DispersionPosterior {
+ public:
+  DispersionPosterior(const DesignGroups& groups, bool useCoxReid);
+
+  void setGene(const double* counts, const double* mu, Eigen::Index nSamples, DispersionPrior prior);
+  double value(double logAlpha);
+  double derivative(double logAlpha);
+
+ private:
+  // Everything that depends on alpha but not on the counts, cached for the last log(alpha): the line search always
+  // asks for the derivative at the point whose value it has just computed.
+  void prepare(double logAlpha);
+
+  const DesignGroups& groups_;
+  bool useCoxReid_;
+  const double* y_ = nullptr;
+  const double* mu_ = nullptr;
+  Eigen::Index n_ = 0;
+  DispersionPrior prior_;
+  std::vector<Eigen::Index> positive_;  // samples with a count above zero (the only ones with gamma terms)
+
+  double preparedLogAlpha_ = 0;
+  bool prepared_ = false;
+  double alpha_ = 0, size_ = 0, logSize_ = 0;
+  Eigen::VectorXd log1pMuAlpha_;    // log(1 + mu_j alpha)
+  Eigen::VectorXd inverse1pMuAlpha_;  // 1 / (1 + mu_j alpha)
+  Eigen::VectorXd groupW_, groupDW_;  // per group: sum of w_j = mu_j / (1 + mu_j alpha) and of dw_j / dalpha
+  Eigen::MatrixXd xtwx_;
+  Eigen::LLT<Eigen::MatrixXd> llt_;
+  Eigen::VectorXd row_;
+  double coxReidValue_ = 0;
+};
+
+struct LineSearchOptions {
+  double kappa0 = 1.0;        // initial step scale
+  double tolerance = 1e-6;    // stop when the log posterior rises by less than this (DESeq2's dispTol)
+  int maxIterations = 100;
+  double minLogAlpha = 0;     // stop once log(alpha) drops below this (DESeq2: log(minDisp / 10))
+};
+
+struct LineSearchResult {
+  double logAlpha = 0;
+  int iterations = 0;         // proposals made, accepted or not (DESeq2's iter)
+  double initialLp = 0;
+  double lastLp = 0;
+};
+
+// DESeq2's fitDisp for one gene, step for step: gradient ascent in log(alpha) with backtracking (Armijo rule,
+// c = 1e-4), steps confined to [-30, 10].
+LineSearchResult maximizeByLineSearch(DispersionPosterior& posterior, double startLogAlpha,
+                                      const LineSearchOptions& options);
+
+// DESeq2's fitDispGrid: the best of 20 points evenly spaced from minLogAlpha to maxLogAlpha, then the best of 20
+// points spanning one coarse step either side of it. Returns log(alpha).
+double maximizeOnGrid(DispersionPosterior& posterior, double minLogAlpha, double maxLogAlpha);
+
+}  // namespace diffbio::stats
