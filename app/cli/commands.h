@@ -22,5 +22,6 @@ struct Command {
 const std::vector<Command>& allCommands();
 
 int runInfo(const std::vector<std::string>& args);
+int runDe(const std::vector<std::string>& args);
 
 }  // namespace diffbio::cli

@@ -26,6 +26,7 @@ const double kLog2E = 1.0 / std::log(2.0);
 
 // What every gene shares: the design, its decompositions and the penalty.
 struct Design {
+  explicit Design(const Eigen::MatrixXd& modelMatrix) : x(modelMatrix) {}
   const Eigen::MatrixXd& x;
   DesignGroups groups;          // distinct rows: the linear predictor and X'WX are computed per group
   Eigen::VectorXd ridgeNat;     // lambda / log(2)^2: the log2-scale penalty moved to the natural-log scale
@@ -190,7 +191,7 @@ GlmFit fitNegativeBinomialGlm(const Counts& counts, const Eigen::VectorXd& sizeF
   checkShapes(counts, sizeFactors, modelMatrix, dispersions, options);
   const Eigen::Index n = counts.rows(), nGenes = counts.cols(), p = modelMatrix.cols();
 
-  Design design{modelMatrix};
+  Design design(modelMatrix);
   design.ridgeLog2 = options.ridgeLog2.size() ? options.ridgeLog2 : Eigen::VectorXd::Constant(p, 1e-6);
   design.ridgeNat = design.ridgeLog2 / std::pow(std::log(2.0), 2);
   design.interceptOnly = isInterceptOnly(modelMatrix);

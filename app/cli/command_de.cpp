@@ -1,0 +1,191 @@
+// `diffbio de`: exact differential expression (DESeq2's DESeq + results) from a count table and a sample sheet.
+#include <chrono>
+#include <cmath>
+#include <iostream>
+#include <sstream>
+
+#include "app/cli/arguments.h"
+#include "app/cli/commands.h"
+#include "core/data/design.h"
+#include "core/io/count_readers.h"
+#include "core/io/sample_sheet.h"
+#include "core/io/table_writer.h"
+#include "core/stats/deseq.h"
+#include "core/util/error.h"
+
+namespace diffbio::cli {
+
+namespace {
+
+constexpr const char* kHelp =
+    "usage: diffbio de --counts FILE --samples FILE --design \"~ type + condition\"\n"
+    "                  --contrast condition,treated,untreated [options]\n\n"
+    "Differential expression with DESeq2's method: size factors, dispersions (gene-wise, trend, MAP), negative\n"
+    "binomial GLM, Wald test (or a likelihood-ratio test with --reduced), Cook's outliers, independent filtering\n"
+    "and Benjamini-Hochberg. Counts are genes x samples unless --samples-as-rows.\n\n"
+    "  --alpha A               FDR level for independent filtering and the summary (default 0.1)\n"
+    "  --lfc-threshold T       test |log2 fold change| > T instead of != 0 (default 0)\n"
+    "  --size-factors M        auto (default) | ratio | poscounts | mode | tmm | upperquartile\n"
+    "                          auto = median-of-ratios as DESeq2, unless asymmetric differential expression biases\n"
+    "                          it; then the mode of ratios, with a note saying why\n"
+    "  --preset deseq2         every default exactly as DESeq2's (size factors: ratio)\n"
+    "  --reduced \"~ type\"      likelihood-ratio test of the design against this reduced design\n"
+    "  --out FILE              results table (default results.tsv; .csv for comma-separated)\n"
+    "  --size-factors-out F    also write the size factors\n"
+    "  --dispersions-out F     also write the dispersion estimates (gene-wise, trend, MAP, final)\n"
+    "  --round                 round non-integer counts (e.g. salmon estimates) instead of refusing them\n"
+    "  --samples-as-rows       the count table has one row per sample\n";
+
+data::Table sizeFactorTable(const std::vector<std::string>& samples, const Eigen::VectorXd& factors) {
+  data::Table table(samples);
+  table.indexName = "sample";
+  table.addColumn(data::Column("sizeFactor", std::vector<double>(factors.data(), factors.data() + factors.size())));
+  return table;
+}
+
+data::Table dispersionTable(const std::vector<std::string>& genes, const stats::DeseqRun& run) {
+  auto column = [](const Eigen::VectorXd& v) { return std::vector<double>(v.data(), v.data() + v.size()); };
+  const auto& d = run.dispersions;
+  data::Table table(genes);
+  table.indexName = "gene_id";
+  table.addColumn(data::Column("baseMean", column(d.baseMean())));
+  table.addColumn(data::Column("dispGeneEst", column(d.dispGeneEst())));
+  table.addColumn(data::Column("dispFit", column(d.dispFit)));
+  table.addColumn(data::Column("dispMAP", column(d.dispMAP())));
+  table.addColumn(data::Column("dispersion", column(run.finalDispersion)));
+  std::vector<std::uint8_t> outlier(d.map.dispOutlier.begin(), d.map.dispOutlier.end());
+  table.addColumn(data::Column::boolean("dispOutlier", std::move(outlier)));
+  return table;
+}
+
+// Refuses (or rounds) counts that are not raw integer counts; the readers already reject NaN and negatives.
+data::CountMatrix::Dense checkedCounts(const io::LoadedCounts& loaded, const std::string& path, bool round) {
+  const auto& matrix = loaded.matrix;
+  if (!matrix.flags().allFinite || !matrix.flags().nonNegative)
+    throw InputError({path}, "the counts contain negative, NaN or infinite values",
+                     "differential expression needs raw read counts");
+  data::CountMatrix::Dense values = matrix.isSparse() ? matrix.toDense().dense() : matrix.dense();
+  if (!matrix.flags().allInteger) {
+    if (!round)
+      throw InputError({path}, "the counts are not whole numbers (e.g. estimated counts or normalised values)",
+                       "give raw integer counts, or add --round to round estimated counts (as tximport users do)");
+    values = values.array().round();
+    std::cerr << "warning: rounded non-integer counts to whole numbers (--round)\n";
+  }
+  return values;
+}
+
+// The factor, numerator and denominator of a "factor,numerator,denominator" contrast.
+std::vector<std::string> splitContrast(const std::string& spec) {
+  std::vector<std::string> parts;
+  std::stringstream in(spec);
+  std::string part;
+  while (std::getline(in, part, ',')) {
+    const auto first = part.find_first_not_of(' '), last = part.find_last_not_of(' ');
+    parts.push_back(first == std::string::npos ? "" : part.substr(first, last - first + 1));
+  }
+  if (parts.size() != 3 || parts[0].empty() || parts[1].empty() || parts[2].empty())
+    throw UsageError("--contrast takes factor,numerator,denominator (e.g. condition,treated,untreated)");
+  return parts;
+}
+
+void printSummary(const stats::DeseqRun& run, double alpha, std::ostream& out) {
+  const auto& table = run.results.table;
+  const auto& padj = table.column("padj").floats();
+  const auto& lfc = table.column("log2FoldChange").floats();
+  long up = 0, down = 0;
+  for (std::size_t i = 0; i < padj.size(); ++i) {
+    if (!(padj[i] < alpha)) continue;
+    (lfc[i] > 0 ? up : down)++;
+  }
+  out << "genes with padj < " << alpha << ": " << up + down << " (" << up << " up, " << down << " down) of "
+      << table.nRows() << "\n"
+      << "all-zero genes: " << run.results.allZeroGenes << "; Cook's outliers: " << run.results.cooksOutliers
+      << "; low counts (independent filtering): " << run.results.lowCountGenes << "\n";
+  for (const auto& note : run.notes) out << "note: " << note << "\n";
+}
+
+}  // namespace
+
+int runDe(const std::vector<std::string>& args) {
+  const Arguments parsed(args,
+                         {"counts", "samples", "design", "contrast", "alpha", "lfc-threshold", "size-factors",
+                          "preset", "reduced", "out", "size-factors-out", "dispersions-out"},
+                         {"round", "samples-as-rows", "help"});
+  if (parsed.flag("help")) {
+    std::cout << kHelp;
+    return 0;
+  }
+  for (const char* required : {"counts", "samples", "design", "contrast"})
+    if (!parsed.has(required)) throw UsageError(std::string("--") + required + " is required");
+  if (!parsed.positional().empty()) throw UsageError("unexpected argument '" + parsed.positional().front() + "'");
+
+  const auto started = std::chrono::steady_clock::now();
+  const std::string countsPath = *parsed.value("counts"), samplesPath = *parsed.value("samples");
+  io::CountReadOptions readOptions;
+  readOptions.samplesAsRows = parsed.flag("samples-as-rows");
+  const io::LoadedCounts loaded = io::readCounts(countsPath, readOptions);
+  for (const auto& note : loaded.notes) std::cerr << "note: " << note << "\n";
+  const data::CountMatrix::Dense counts = checkedCounts(loaded, countsPath, parsed.flag("round"));
+
+  const io::SampleMatch match =
+      io::matchSamples(io::readSampleSheet(samplesPath), loaded.matrix.obsNames(), samplesPath);
+  if (match.usedContainmentRule) {
+    std::cerr << "matched sample sheet rows to count columns by name containment:\n";
+    for (const auto& line : match.mapping) std::cerr << "  " << line << "\n";
+  }
+
+  const auto contrastParts = splitContrast(*parsed.value("contrast"));
+  data::DesignOptions designOptions;
+  designOptions.sheetPath = samplesPath;
+  designOptions.references[contrastParts[0]] = contrastParts[2];  // report numerator vs denominator, as users expect
+  const data::Design design(*parsed.value("design"), match.sheet, designOptions);
+  const Eigen::VectorXd contrast = design.contrast(*parsed.value("contrast"));
+
+  stats::DeseqOptions options;
+  const std::string preset = parsed.value("preset", "");
+  if (!preset.empty() && preset != "deseq2") throw UsageError("--preset knows only 'deseq2'");
+  options.sizeFactors = preset == "deseq2" ? "ratio" : parsed.value("size-factors", "auto");
+  if (preset == "deseq2" && parsed.has("size-factors") && *parsed.value("size-factors") != "ratio")
+    throw UsageError("--preset deseq2 fixes --size-factors to ratio");
+  try {
+    options.results.alpha = std::stod(parsed.value("alpha", "0.1"));
+    options.results.lfcThreshold = std::stod(parsed.value("lfc-threshold", "0"));
+  } catch (const std::exception&) {
+    throw UsageError("--alpha and --lfc-threshold take numbers");
+  }
+  if (!(options.results.alpha > 0 && options.results.alpha < 1)) throw UsageError("--alpha must be between 0 and 1");
+  if (parsed.has("reduced")) {
+    const data::Design reduced(*parsed.value("reduced"), match.sheet, designOptions);
+    options.reducedModelMatrix = reduced.modelMatrix();
+  }
+  const auto& factor = design.variable(contrastParts[0]);
+  options.contrastSamples.resize(factor.codes.size());
+  for (std::size_t j = 0; j < factor.codes.size(); ++j) {
+    const std::string& level = factor.levels[factor.codes[j]];
+    options.contrastSamples[j] = level == contrastParts[1] || level == contrastParts[2];
+  }
+
+  const auto computeStart = std::chrono::steady_clock::now();
+  const stats::DeseqRun run =
+      stats::runDeseq(counts, loaded.matrix.geneNames(), design.modelMatrix(), contrast, options);
+  const double computeSeconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - computeStart).count();
+
+  data::Table results = run.results.table;
+  results.indexName = "gene_id";
+  const std::string out = parsed.value("out", "results.tsv");
+  io::writeTable(results, out);
+  if (const auto path = parsed.value("size-factors-out"))
+    io::writeTable(sizeFactorTable(loaded.matrix.obsNames(), run.sizeFactors), *path);
+  if (const auto path = parsed.value("dispersions-out"))
+    io::writeTable(dispersionTable(loaded.matrix.geneNames(), run), *path);
+
+  printSummary(run, options.results.alpha, std::cout);
+  const double totalSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cout << "wrote " << out << " (" << (options.reducedModelMatrix ? "LRT" : "Wald") << " test; compute "
+            << computeSeconds << " s, total " << totalSeconds << " s)\n";
+  return 0;
+}
+
+}  // namespace diffbio::cli
