@@ -33,6 +33,8 @@ constexpr const char* kHelp =
     "  --out FILE              results table (default results.tsv; .csv for comma-separated)\n"
     "  --size-factors-out F    also write the size factors\n"
     "  --dispersions-out F     also write the dispersion estimates (gene-wise, trend, MAP, final)\n"
+    "  --normalized-out F      also write the normalised counts (genes x samples)\n"
+    "  --vst-out F             also write the variance-stabilised values (blind, parametric; for sample PCA)\n"
     "  --round                 round non-integer counts (e.g. salmon estimates) instead of refusing them\n"
     "  --samples-as-rows       the count table has one row per sample\n";
 
@@ -110,7 +112,8 @@ void printSummary(const stats::DeseqRun& run, double alpha, std::ostream& out) {
 int runDe(const std::vector<std::string>& args) {
   const Arguments parsed(args,
                          {"counts", "samples", "design", "contrast", "alpha", "lfc-threshold", "size-factors",
-                          "preset", "reduced", "out", "size-factors-out", "dispersions-out"},
+                          "preset", "reduced", "out", "size-factors-out", "dispersions-out", "normalized-out",
+                          "vst-out"},
                          {"round", "samples-as-rows", "help"});
   if (parsed.flag("help")) {
     std::cout << kHelp;
@@ -167,8 +170,14 @@ int runDe(const std::vector<std::string>& args) {
   }
 
   const auto computeStart = std::chrono::steady_clock::now();
-  const stats::DeseqRun run =
-      stats::runDeseq(counts, loaded.matrix.geneNames(), design.modelMatrix(), contrast, options);
+  const stats::DeseqRun run = [&] {
+    try {
+      return stats::runDeseq(counts, loaded.matrix.geneNames(), design.modelMatrix(), contrast, options);
+    } catch (const InputError& error) {
+      if (!error.where().file.empty()) throw;
+      throw InputError({countsPath}, error.problem(), error.fix());  // the analysis' errors are about these counts
+    }
+  }();
   const double computeSeconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - computeStart).count();
 
@@ -180,6 +189,15 @@ int runDe(const std::vector<std::string>& args) {
     io::writeTable(sizeFactorTable(loaded.matrix.obsNames(), run.sizeFactors), *path);
   if (const auto path = parsed.value("dispersions-out"))
     io::writeTable(dispersionTable(loaded.matrix.geneNames(), run), *path);
+
+  // Per-sample matrices are written genes x samples, the layout of DESeq2's counts(dds, normalized = TRUE).
+  auto writeSampleMatrix = [&](const Eigen::MatrixXd& values, const std::string& path) {
+    io::writeCountTable(data::CountMatrix::fromDense(values, loaded.matrix.obsNames(), loaded.matrix.geneNames()), path);
+  };
+  if (const auto path = parsed.value("normalized-out"))
+    writeSampleMatrix(counts.array().colwise() / run.sizeFactors.array(), *path);
+  if (const auto path = parsed.value("vst-out"))
+    writeSampleMatrix(stats::blindVarianceStabilizingTransformation(counts, run.sizeFactors).values, *path);
 
   printSummary(run, options.results.alpha, std::cout);
   const double totalSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

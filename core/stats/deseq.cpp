@@ -7,15 +7,23 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <chrono>
+#include <cstdlib>
 #include <limits>
 
 #include "core/stats/cooks.h"
 #include "core/stats/size_factors.h"
+#include "core/stats/vst.h"
 #include "core/util/error.h"
 
 namespace diffbio::stats {
 
 namespace {
+// PROFILE-TEMP
+struct ProfTimer { const char* what; std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+  explicit ProfTimer(const char* w) : what(w) {}
+  void lap(const char* w) { auto t = std::chrono::steady_clock::now(); if (std::getenv("DIFFBIO_PROFILE")) std::fprintf(stderr, "  %-28s %.4f s\n", what, std::chrono::duration<double>(t - t0).count()); what = w; t0 = t; }
+  ~ProfTimer() { lap(""); } };
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const double kLog2E = 1.0 / std::log(2.0);
@@ -88,10 +96,13 @@ DeseqRun analyse(const Counts& counts, const std::vector<std::string>& geneNames
   run.sizeFactors = sizeFactors;
   const int m = static_cast<int>(X.rows()), p = static_cast<int>(X.cols());
 
+  ProfTimer prof("dispersions");
   run.dispersions = estimateDispersions(counts, sizeFactors, X, options.dispersion);
   if (!run.dispersions.trend.note.empty()) run.notes.push_back(run.dispersions.trend.note);
   run.finalDispersion = run.dispersions.dispersion();
+  prof.lap("glm");
   run.fit = fitNegativeBinomialGlm(counts, sizeFactors, X, run.finalDispersion);
+  prof.lap("cooks");
   if (options.reducedModelMatrix)
     run.reducedFit = fitNegativeBinomialGlm(counts, sizeFactors, *options.reducedModelMatrix, run.finalDispersion);
 
@@ -103,6 +114,7 @@ DeseqRun analyse(const Counts& counts, const std::vector<std::string>& geneNames
 
   // With >= minReplicatesForReplace samples in a cell, outlier counts are replaced and those genes refitted
   // (DESeq2's refitWithoutOutliers) with the trend and prior of the full data.
+  prof.lap("replace/refit");
   Counts used = counts;
   std::vector<bool> zeroAfterReplacement;
   const auto replaceable = samplesInCellsOfAtLeast(X, options.minReplicatesForReplace);
@@ -138,6 +150,7 @@ DeseqRun analyse(const Counts& counts, const std::vector<std::string>& geneNames
     }
   }
 
+  prof.lap("results");
   ResultsInput input;
   input.geneNames = geneNames;
   input.baseMean = baseMeans(used, sizeFactors);
@@ -198,6 +211,21 @@ std::string formatted(double value) {
 
 }  // namespace
 
+BlindVst blindVarianceStabilizingTransformation(const Counts& counts, const Eigen::VectorXd& sizeFactors,
+                                                const DispersionOptions& options) {
+  DispersionOptions parametric = options;
+  parametric.fitType = DispersionFitType::Parametric;
+  const Eigen::MatrixXd interceptOnly = Eigen::MatrixXd::Ones(counts.rows(), 1);
+  const DispersionResult dispersions = estimateDispersions(counts, sizeFactors, interceptOnly, parametric);
+  if (dispersions.trend.used != DispersionFitType::Parametric) {
+    throw InputError({}, "the variance-stabilising transformation needs a parametric dispersion trend, which could "
+                         "not be fitted to these data (" + dispersions.trend.note + ")",
+                     "use normalised counts with log2(x + 1) for exploration instead");
+  }
+  const ParametricVst vst(dispersions.trend.asymptDisp, dispersions.trend.extraPois);
+  return {varianceStabilizingTransformation(counts, sizeFactors, vst), dispersions.trend};
+}
+
 Eigen::MatrixXd coefficientCovariances(const Eigen::MatrixXd& X, const GlmFit& fit, const Eigen::VectorXd& dispersions,
                                        const NbGlmOptions& options) {
   const Eigen::Index p = X.cols(), nGenes = fit.mu.rows();
@@ -237,7 +265,11 @@ DeseqRun runDeseq(const Counts& counts, const std::vector<std::string>& geneName
   }
 
   // auto: median-of-ratios, exactly as DESeq2, unless the diagnostic finds it biased.
-  DeseqRun run = analyse(counts, geneNames, X, contrast, estimateSizeFactors(counts, SizeFactorMethod::Ratio), options);
+  ProfTimer prof("size factors");
+  const Eigen::VectorXd ratioFactors = estimateSizeFactors(counts, SizeFactorMethod::Ratio);
+  prof.lap("analyse");
+  DeseqRun run = analyse(counts, geneNames, X, contrast, ratioFactors, options);
+  prof.lap("auto diagnostic");
   SizeFactorDecision& decision = run.sizeFactorDecision;
   decision.method = "ratio";
   const Eigen::MatrixXd logRatios = logRatiosToGeometricMean(counts);

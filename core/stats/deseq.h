@@ -63,6 +63,18 @@ DeseqRun runDeseq(const data::CountMatrix::Dense& counts, const std::vector<std:
                   const Eigen::MatrixXd& modelMatrix, const Eigen::VectorXd& contrast,
                   const DeseqOptions& options = {});
 
+// DESeq2's varianceStabilizingTransformation(blind = TRUE): dispersions re-estimated with the design ~ 1, their
+// parametric trend, and the closed-form transformation of the normalised counts (samples x genes). Throws
+// InputError when the parametric trend cannot be fitted (DESeq2 would fall back to a local fit, whose
+// transformation needs numerical integration that is not implemented here).
+struct BlindVst {
+  Eigen::MatrixXd values;  // samples x genes, log2-like scale
+  DispersionTrend trend;   // the design-free trend the transformation uses
+};
+BlindVst blindVarianceStabilizingTransformation(const data::CountMatrix::Dense& counts,
+                                                const Eigen::VectorXd& sizeFactors,
+                                                const DispersionOptions& options = {});
+
 // Per-gene covariance of the coefficients on the log2 scale, flattened column-major into rows (genes x p*p), as
 // estimateContrast() takes it: DESeq2's ridge sandwich at the fitted means (floored at minMu).
 Eigen::MatrixXd coefficientCovariances(const Eigen::MatrixXd& modelMatrix, const GlmFit& fit,

@@ -5,6 +5,9 @@
 #include <Eigen/QR>
 #include <algorithm>
 #include <cmath>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -17,6 +20,11 @@
 namespace diffbio::stats {
 
 namespace {
+// PROFILE-TEMP
+struct ProfTimer { const char* what; std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
+  explicit ProfTimer(const char* w) : what(w) {}
+  void lap(const char* w) { auto t = std::chrono::steady_clock::now(); if (std::getenv("DIFFBIO_PROFILE")) std::fprintf(stderr, "    %-26s %.4f s\n", what, std::chrono::duration<double>(t - t0).count()); what = w; t0 = t; }
+  ~ProfTimer() { lap(""); } };
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::int64_t kGrain = 64;  // genes per parallel task
@@ -114,12 +122,15 @@ GeneWiseDispersions estimateGeneWiseDispersions(const Counts& counts, const Eige
         mu.col(g) = (linear.array() * sizeFactors.array()).max(options.minMu).matrix();
     }
   });
+  ProfTimer prof("gw: moments");
+  prof.lap("gw: glm means");
   if (!out.linearModelMeans) {
     // The NB GLM at the starting dispersions gives the means (fitNbinomGLMs); NaN alphaInit skips all-zero genes.
     const GlmFit fit = fitNegativeBinomialGlm(counts, sizeFactors, modelMatrix, alphaInit);
     mu = fit.mu.transpose().cwiseMax(options.minMu);  // NaN rows stay NaN
   }
 
+  prof.lap("gw: line search");
   const double logMaxDisp = std::log(maxDisp);
   fitGenes(
       y, mu, groups, fitted, options, [](std::int64_t) { return DispersionPrior{}; },
@@ -197,8 +208,10 @@ MapDispersions estimateMapDispersions(const Counts& counts, const Eigen::MatrixX
 DispersionResult estimateDispersions(const Counts& counts, const Eigen::VectorXd& sizeFactors,
                                      const Eigen::MatrixXd& modelMatrix, const DispersionOptions& options) {
   DispersionResult result;
+  ProfTimer prof("gene-wise");
   result.geneWise = estimateGeneWiseDispersions(counts, sizeFactors, modelMatrix, options);
   const GeneWiseDispersions& gw = result.geneWise;
+  prof.lap("trend+prior");
   result.trend = fitDispersionTrend(gw.baseMean, gw.dispGeneEst, options.fitType, options.minDisp);
   result.dispFit = result.trend(gw.baseMean);
   for (std::size_t g = 0; g < gw.allZero.size(); ++g)
@@ -209,6 +222,7 @@ DispersionResult estimateDispersions(const Counts& counts, const Eigen::VectorXd
                             : dispersionPriorVariance(gw.dispGeneEst, result.dispFit, result.varLogDispEsts,
                                                       modelMatrix.rows(), modelMatrix.cols(),
                                                       options.priorVarianceSeed, options.minDisp);
+  prof.lap("MAP");
   result.map = estimateMapDispersions(counts, modelMatrix, gw.mu, gw.dispGeneEst, result.dispFit,
                                       result.dispPriorVar, result.varLogDispEsts, options);
   return result;
