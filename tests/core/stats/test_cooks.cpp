@@ -1,5 +1,6 @@
 // Cook's distances, the outlier rule and outlier replacement against DESeq2 1.38.3 on pasilla.
 #include "test_support.h"
+#include "reference_tables.h"
 
 #include <Eigen/Dense>
 #include <algorithm>
@@ -20,15 +21,9 @@ namespace {
 
 const std::string kPasilla = "pasilla/deseq2_1.38.3_reference/";
 
-data::Table readReference(const std::string& relative) { return io::readSampleSheet(sharedData(relative)); }
+using diffbio::test::readReference;
 
-Eigen::VectorXd numericColumn(const data::Table& table, const std::string& name) {
-  const data::Column& column = table.column(name);
-  Eigen::VectorXd values(static_cast<Eigen::Index>(table.nRows()));
-  for (std::size_t r = 0; r < table.nRows(); ++r)
-    values[static_cast<Eigen::Index>(r)] = column.number(r).value_or(std::nan(""));
-  return values;
-}
+using diffbio::test::numericColumn;
 
 // Model matrices for the pasilla samples untreated1-4, treated1-3 (types single, single, paired, paired, single,
 // paired, paired), in the column order of DESeq2's coef() output.

@@ -1,5 +1,6 @@
 // Wald and likelihood ratio tests against DESeq2 1.38.3 (pasilla) and the DESeq2 references shipped with PyDESeq2.
 #include "test_support.h"
+#include "reference_tables.h"
 
 #include <Eigen/Dense>
 #include <algorithm>
@@ -19,16 +20,9 @@ namespace {
 const std::string kPasilla = "pasilla/deseq2_1.38.3_reference/";
 const std::string kPyDeseq2 = "pydeseq2_synthetic/tests/data/";
 
-data::Table readReference(const std::string& relative) { return io::readSampleSheet(sharedData(relative)); }
+using diffbio::test::readReference;
 
-// A numeric column of an R write.csv table; NA becomes NaN.
-Eigen::VectorXd numericColumn(const data::Table& table, const std::string& name) {
-  const data::Column& column = table.column(name);
-  Eigen::VectorXd values(static_cast<Eigen::Index>(table.nRows()));
-  for (std::size_t r = 0; r < table.nRows(); ++r)
-    values[static_cast<Eigen::Index>(r)] = column.number(r).value_or(std::nan(""));
-  return values;
-}
+using diffbio::test::numericColumn;
 
 // Relative errors |got - want| / max(|want|, floor) over entries where both are present, plus NA disagreements.
 struct Agreement {

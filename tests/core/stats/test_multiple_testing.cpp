@@ -1,6 +1,7 @@
 // Benjamini–Hochberg, R's lowess and DESeq2's independent filtering against DESeq2 1.38.3 (pasilla) and the
 // DESeq2 references shipped with PyDESeq2.
 #include "test_support.h"
+#include "reference_tables.h"
 
 #include <cmath>
 
@@ -14,14 +15,7 @@ namespace {
 
 const std::string kPasilla = "pasilla/deseq2_1.38.3_reference/";
 
-// A numeric column of an R write.csv table; NA becomes NaN.
-Eigen::VectorXd numericColumn(const data::Table& table, const std::string& name) {
-  const data::Column& column = table.column(name);
-  Eigen::VectorXd values(static_cast<Eigen::Index>(table.nRows()));
-  for (std::size_t r = 0; r < table.nRows(); ++r)
-    values[static_cast<Eigen::Index>(r)] = column.number(r).value_or(std::nan(""));
-  return values;
-}
+using diffbio::test::numericColumn;
 
 struct Agreement {
   double maxRelativeError = 0;  // over entries present in both
