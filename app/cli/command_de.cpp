@@ -1,14 +1,12 @@
 // `diffbio de`: exact differential expression (DESeq2's DESeq + results) from a count table and a sample sheet.
 #include <chrono>
-#include <cmath>
 #include <iostream>
-#include <sstream>
 
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
-#include "core/data/design.h"
 #include "core/io/count_readers.h"
 #include "core/io/sample_sheet.h"
+#include "core/ops/de/de_experiment.h"
 #include "core/io/table_writer.h"
 #include "core/stats/deseq.h"
 #include "core/util/error.h"
@@ -60,37 +58,6 @@ data::Table dispersionTable(const std::vector<std::string>& genes, const stats::
   return table;
 }
 
-// Refuses (or rounds) counts that are not raw integer counts; the readers already reject NaN and negatives.
-data::CountMatrix::Dense checkedCounts(const io::LoadedCounts& loaded, const std::string& path, bool round) {
-  const auto& matrix = loaded.matrix;
-  if (!matrix.flags().allFinite || !matrix.flags().nonNegative)
-    throw InputError({path}, "the counts contain negative, NaN or infinite values",
-                     "differential expression needs raw read counts");
-  data::CountMatrix::Dense values = matrix.isSparse() ? matrix.toDense().dense() : matrix.dense();
-  if (!matrix.flags().allInteger) {
-    if (!round)
-      throw InputError({path}, "the counts are not whole numbers (e.g. estimated counts or normalised values)",
-                       "give raw integer counts, or add --round to round estimated counts (as tximport users do)");
-    values = values.array().round();
-    std::cerr << "warning: rounded non-integer counts to whole numbers (--round)\n";
-  }
-  return values;
-}
-
-// The factor, numerator and denominator of a "factor,numerator,denominator" contrast.
-std::vector<std::string> splitContrast(const std::string& spec) {
-  std::vector<std::string> parts;
-  std::stringstream in(spec);
-  std::string part;
-  while (std::getline(in, part, ',')) {
-    const auto first = part.find_first_not_of(' '), last = part.find_last_not_of(' ');
-    parts.push_back(first == std::string::npos ? "" : part.substr(first, last - first + 1));
-  }
-  if (parts.size() != 3 || parts[0].empty() || parts[1].empty() || parts[2].empty())
-    throw UsageError("--contrast takes factor,numerator,denominator (e.g. condition,treated,untreated)");
-  return parts;
-}
-
 void printSummary(const stats::DeseqRun& run, double alpha, std::ostream& out) {
   const auto& table = run.results.table;
   const auto& padj = table.column("padj").floats();
@@ -129,21 +96,22 @@ int runDe(const std::vector<std::string>& args) {
   readOptions.samplesAsRows = parsed.flag("samples-as-rows");
   const io::LoadedCounts loaded = io::readCounts(countsPath, readOptions);
   for (const auto& note : loaded.notes) std::cerr << "note: " << note << "\n";
-  const data::CountMatrix::Dense counts = checkedCounts(loaded, countsPath, parsed.flag("round"));
 
-  const io::SampleMatch match =
-      io::matchSamples(io::readSampleSheet(samplesPath), loaded.matrix.obsNames(), samplesPath);
-  if (match.usedContainmentRule) {
+  ops::DeDesignRequest request;
+  request.formula = *parsed.value("design");
+  request.contrast = *parsed.value("contrast");
+  request.reducedFormula = parsed.value("reduced", "");
+  request.roundCounts = parsed.flag("round");
+  request.countsPath = countsPath;
+  request.samplesPath = samplesPath;
+  const ops::DeDesign design = ops::buildDeDesign(loaded, io::readSampleSheet(samplesPath), request);
+  for (const auto& note : design.notes) std::cerr << "warning: " << note << " (--round)\n";
+  if (!design.sampleMapping.empty()) {
     std::cerr << "matched sample sheet rows to count columns by name containment:\n";
-    for (const auto& line : match.mapping) std::cerr << "  " << line << "\n";
+    for (const auto& line : design.sampleMapping) std::cerr << "  " << line << "\n";
   }
-
-  const auto contrastParts = splitContrast(*parsed.value("contrast"));
-  data::DesignOptions designOptions;
-  designOptions.sheetPath = samplesPath;
-  designOptions.references[contrastParts[0]] = contrastParts[2];  // report numerator vs denominator, as users expect
-  const data::Design design(*parsed.value("design"), match.sheet, designOptions);
-  const Eigen::VectorXd contrast = design.contrast(*parsed.value("contrast"));
+  const stats::DeExperiment& experiment = design.experiment;
+  const data::CountMatrix::Dense& counts = experiment.counts;
 
   stats::DeseqOptions options;
   const std::string preset = parsed.value("preset", "");
@@ -158,21 +126,13 @@ int runDe(const std::vector<std::string>& args) {
     throw UsageError("--alpha and --lfc-threshold take numbers");
   }
   if (!(options.results.alpha > 0 && options.results.alpha < 1)) throw UsageError("--alpha must be between 0 and 1");
-  if (parsed.has("reduced")) {
-    const data::Design reduced(*parsed.value("reduced"), match.sheet, designOptions);
-    options.reducedModelMatrix = reduced.modelMatrix();
-  }
-  const auto& factor = design.variable(contrastParts[0]);
-  options.contrastSamples.resize(factor.codes.size());
-  for (std::size_t j = 0; j < factor.codes.size(); ++j) {
-    const std::string& level = factor.levels[factor.codes[j]];
-    options.contrastSamples[j] = level == contrastParts[1] || level == contrastParts[2];
-  }
+  options.reducedModelMatrix = experiment.reducedModelMatrix;
+  options.contrastSamples = experiment.contrastSamples;
 
   const auto computeStart = std::chrono::steady_clock::now();
   const stats::DeseqRun run = [&] {
     try {
-      return stats::runDeseq(counts, loaded.matrix.geneNames(), design.modelMatrix(), contrast, options);
+      return stats::runDeseq(counts, experiment.geneNames, experiment.modelMatrix, experiment.contrast, options);
     } catch (const InputError& error) {
       if (!error.where().file.empty()) throw;
       throw InputError({countsPath}, error.problem(), error.fix());  // the analysis' errors are about these counts

@@ -6,6 +6,8 @@ const std::vector<Command>& allCommands() {
   static const std::vector<Command> commands = {
       {"info", "describe a data file: format, shape, density, integer-ness, names, annotations", runInfo},
       {"de", "differential expression (DESeq2's method) from counts and a sample sheet", runDe},
+      {"run", "run a pipeline file headless: outputs into a folder, timing per node", runRun},
+      {"ops", "list the operators with their ports and parameters (--markdown for docs/operators.md)", runOps},
   };
   return commands;
 }

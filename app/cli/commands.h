@@ -23,5 +23,7 @@ const std::vector<Command>& allCommands();
 
 int runInfo(const std::vector<std::string>& args);
 int runDe(const std::vector<std::string>& args);
+int runRun(const std::vector<std::string>& args);
+int runOps(const std::vector<std::string>& args);
 
 }  // namespace diffbio::cli

@@ -1,5 +1,7 @@
 #include "core/stats/cooks.h"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <boost/math/distributions/fisher_f.hpp>
 #include <cmath>
@@ -45,15 +47,66 @@ TrimRule trimRuleFor(std::size_t cellSize) {
   return {1.0 / 8.0, 1.51};
 }
 
-// Scaled trimmed variance of one gene over `samples` around their trimmed mean.
+// trimmedMean of values that are sorted already (trim > 0) and free of NaN.
+double trimmedMeanOfSorted(const std::vector<double>& values, double trim) {
+  const std::size_t n = values.size();
+  if (trim >= 0.5) return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
+  const auto drop = static_cast<std::size_t>(std::floor(static_cast<double>(n) * trim));
+  return rMean(values.data() + drop, n - 2 * drop);
+}
+
+bool anyNaN(const std::vector<double>& values) {
+  for (double v : values)
+    if (std::isnan(v)) return true;
+  return false;
+}
+
+// trimmedMean, sorting `values` in place (no copy): the sorted values, hence the result, are the same.
+double trimmedMeanInPlace(std::vector<double>& values, double trim) {
+  const std::size_t n = values.size();
+  if (n == 0) return kNaN;
+  if (anyNaN(values)) return kNaN;
+  if (trim > 0) {
+    std::sort(values.begin(), values.end());
+    return trimmedMeanOfSorted(values, trim);
+  }
+  return rMean(values.data(), n);
+}
+
+// Scaled trimmed variance of one gene over `samples` around their trimmed mean; `values` and `squares` are scratch.
+// The squared deviations of sorted values fall then rise, so they are sorted by merging the two runs instead of a
+// second sort (the same sorted numbers).
 double trimmedVarianceOver(const Eigen::MatrixXd& normalized, Eigen::Index gene, const std::vector<Eigen::Index>& samples,
-                           TrimRule rule) {
-  std::vector<double> values;
-  values.reserve(samples.size());
-  for (Eigen::Index j : samples) values.push_back(normalized(j, gene));
-  const double centre = trimmedMean(values, rule.trim);
-  for (double& v : values) v = (v - centre) * (v - centre);
-  return rule.scale * trimmedMean(values, rule.trim);
+                           TrimRule rule, std::vector<double>& values, std::vector<double>& squares) {
+  values.clear();
+  const double* column = normalized.col(gene).data();
+  for (Eigen::Index j : samples) values.push_back(column[j]);
+  const double centre = trimmedMeanInPlace(values, rule.trim);
+  if (values.empty() || std::isnan(centre) || !(rule.trim > 0)) {
+    for (double& v : values) v = (v - centre) * (v - centre);
+    return rule.scale * trimmedMeanInPlace(values, rule.trim);
+  }
+  // values is sorted: below `split` the squares fall (read them backwards), from `split` on they rise.
+  const std::size_t n = values.size();
+  const std::size_t split =
+      static_cast<std::size_t>(std::lower_bound(values.begin(), values.end(), centre) - values.begin());
+  squares.resize(n);
+  std::size_t left = split, right = split, out = 0;
+  const auto square = [&](std::size_t k) { return (values[k] - centre) * (values[k] - centre); };
+  while (left > 0 && right < n) {
+    const double a = square(left - 1), b = square(right);
+    if (b < a) {
+      squares[out++] = b;
+      ++right;
+    } else {
+      squares[out++] = a;
+      --left;
+    }
+  }
+  while (left > 0) squares[out++] = square(--left);
+  while (right < n) squares[out++] = square(right++);
+  if (anyNaN(squares)) return kNaN;
+  return rule.scale * trimmedMeanOfSorted(squares, rule.trim);
 }
 
 }  // namespace
@@ -82,22 +135,7 @@ std::vector<bool> samplesInCellsOfAtLeast(const Eigen::MatrixXd& modelMatrix, in
   return result;
 }
 
-double trimmedMean(std::vector<double> values, double trim) {
-  const std::size_t n = values.size();
-  if (n == 0) return kNaN;
-  for (double v : values)
-    if (std::isnan(v)) return kNaN;
-  if (trim > 0) {
-    if (trim >= 0.5) {
-      std::sort(values.begin(), values.end());
-      return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
-    }
-    const auto drop = static_cast<std::size_t>(std::floor(static_cast<double>(n) * trim));
-    std::sort(values.begin(), values.end());
-    return rMean(values.data() + drop, n - 2 * drop);
-  }
-  return rMean(values.data(), n);
-}
+double trimmedMean(std::vector<double> values, double trim) { return trimmedMeanInPlace(values, trim); }
 
 Eigen::VectorXd robustMethodOfMomentsDispersion(const Eigen::MatrixXd& normalizedCounts,
                                                 const Eigen::MatrixXd& modelMatrix) {
@@ -126,13 +164,17 @@ Eigen::VectorXd robustMethodOfMomentsDispersion(const Eigen::MatrixXd& normalize
 
   constexpr double kMinDispersion = 0.04;  // not 1e-8: else the outlier's whole cell gets extreme distances
   Eigen::VectorXd dispersion(normalizedCounts.cols());
-  for (Eigen::Index g = 0; g < normalizedCounts.cols(); ++g) {
-    double variance = -std::numeric_limits<double>::infinity();
-    for (std::size_t c = 0; c < groups.size(); ++c)
-      variance = maxOrNaN(variance, trimmedVarianceOver(normalizedCounts, g, groups[c], rules[c]));
-    const double mean = rowMean(normalizedCounts, g);
-    dispersion[g] = maxOrNaN((variance - mean) / (mean * mean), kMinDispersion);
-  }
+  at::parallel_for(0, normalizedCounts.cols(), 256, [&](std::int64_t begin, std::int64_t end) {
+    std::vector<double> scratch, squares;
+    scratch.reserve(static_cast<std::size_t>(normalizedCounts.rows()));
+    for (std::int64_t g = begin; g < end; ++g) {
+      double variance = -std::numeric_limits<double>::infinity();
+      for (std::size_t c = 0; c < groups.size(); ++c)
+        variance = maxOrNaN(variance, trimmedVarianceOver(normalizedCounts, g, groups[c], rules[c], scratch, squares));
+      const double mean = rowMean(normalizedCounts, g);
+      dispersion[g] = maxOrNaN((variance - mean) / (mean * mean), kMinDispersion);
+    }
+  });
   return dispersion;
 }
 
@@ -144,15 +186,17 @@ Eigen::MatrixXd cooksDistances(const Eigen::MatrixXd& counts, const Eigen::Matri
     throw std::invalid_argument("cooksDistances: counts, mu, hat diagonals and dispersions disagree in shape");
   const double p = nCoefficients;
   Eigen::MatrixXd cooks(counts.rows(), counts.cols());
-  for (Eigen::Index g = 0; g < counts.cols(); ++g) {
-    for (Eigen::Index j = 0; j < counts.rows(); ++j) {
-      const double m = mu(j, g), h = hatDiagonals(j, g);
-      const double variance = m + robustDispersion[g] * m * m;
-      const double residual = counts(j, g) - m;
-      const double pearsonSquared = residual * residual / variance;
-      cooks(j, g) = pearsonSquared / p * h / ((1.0 - h) * (1.0 - h));
+  at::parallel_for(0, counts.cols(), 1024, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t g = begin; g < end; ++g) {
+      for (Eigen::Index j = 0; j < counts.rows(); ++j) {
+        const double m = mu(j, g), h = hatDiagonals(j, g);
+        const double variance = m + robustDispersion[g] * m * m;
+        const double residual = counts(j, g) - m;
+        const double pearsonSquared = residual * residual / variance;
+        cooks(j, g) = pearsonSquared / p * h / ((1.0 - h) * (1.0 - h));
+      }
     }
-  }
+  });
   return cooks;
 }
 

@@ -7,11 +7,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <chrono>
-#include <cstdlib>
 #include <limits>
 
 #include "core/stats/cooks.h"
+#include "core/stats/parallel_chunks.h"
 #include "core/stats/size_factors.h"
 #include "core/stats/vst.h"
 #include "core/util/error.h"
@@ -19,11 +18,6 @@
 namespace diffbio::stats {
 
 namespace {
-// PROFILE-TEMP
-struct ProfTimer { const char* what; std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
-  explicit ProfTimer(const char* w) : what(w) {}
-  void lap(const char* w) { auto t = std::chrono::steady_clock::now(); if (std::getenv("DIFFBIO_PROFILE")) std::fprintf(stderr, "  %-28s %.4f s\n", what, std::chrono::duration<double>(t - t0).count()); what = w; t0 = t; }
-  ~ProfTimer() { lap(""); } };
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 const double kLog2E = 1.0 / std::log(2.0);
@@ -96,13 +90,10 @@ DeseqRun analyse(const Counts& counts, const std::vector<std::string>& geneNames
   run.sizeFactors = sizeFactors;
   const int m = static_cast<int>(X.rows()), p = static_cast<int>(X.cols());
 
-  ProfTimer prof("dispersions");
   run.dispersions = estimateDispersions(counts, sizeFactors, X, options.dispersion);
   if (!run.dispersions.trend.note.empty()) run.notes.push_back(run.dispersions.trend.note);
   run.finalDispersion = run.dispersions.dispersion();
-  prof.lap("glm");
   run.fit = fitNegativeBinomialGlm(counts, sizeFactors, X, run.finalDispersion);
-  prof.lap("cooks");
   if (options.reducedModelMatrix)
     run.reducedFit = fitNegativeBinomialGlm(counts, sizeFactors, *options.reducedModelMatrix, run.finalDispersion);
 
@@ -114,7 +105,6 @@ DeseqRun analyse(const Counts& counts, const std::vector<std::string>& geneNames
 
   // With >= minReplicatesForReplace samples in a cell, outlier counts are replaced and those genes refitted
   // (DESeq2's refitWithoutOutliers) with the trend and prior of the full data.
-  prof.lap("replace/refit");
   Counts used = counts;
   std::vector<bool> zeroAfterReplacement;
   const auto replaceable = samplesInCellsOfAtLeast(X, options.minReplicatesForReplace);
@@ -150,7 +140,6 @@ DeseqRun analyse(const Counts& counts, const std::vector<std::string>& geneNames
     }
   }
 
-  prof.lap("results");
   ResultsInput input;
   input.geneNames = geneNames;
   input.baseMean = baseMeans(used, sizeFactors);
@@ -181,16 +170,49 @@ DeseqRun analyse(const Counts& counts, const std::vector<std::string>& geneNames
   return run;
 }
 
-// The shift of the tested contrast (log2) implied by replacing the median-of-ratios by the mode-of-ratios factors,
-// for the genes in `rows` of the log-ratio matrix: project the per-sample log difference onto the design.
-double contrastShift(const Eigen::MatrixXd& logRatios, const std::vector<Eigen::Index>& rows, const Eigen::MatrixXd& X,
-                     const Eigen::VectorXd& contrast) {
-  Eigen::VectorXd difference(X.rows());
-  Eigen::VectorXd values(static_cast<Eigen::Index>(rows.size()));
-  for (Eigen::Index j = 0; j < X.rows(); ++j) {
-    for (std::size_t k = 0; k < rows.size(); ++k) values[static_cast<Eigen::Index>(k)] = logRatios(rows[k], j);
-    difference[j] = kernelDensityMode(values) - median(values);
-  }
+// The median of sorted values (the same number as median()).
+double sortedMedian(const std::vector<double>& sorted) {
+  const std::size_t n = sorted.size();
+  return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+}
+
+// Per sample (row) and gene set (column 0: all genes; 1-4: the quarters i = q mod 4 of the log-ratio rows): the
+// kernel density mode minus the median of that sample's log ratios. Each quarter is sorted once and the quarters
+// are merged for the whole set (kernelDensityMode skips its own sort on sorted input).
+Eigen::MatrixXd modeMinusMedian(const Eigen::MatrixXd& logRatios) {
+  const Eigen::Index nRows = logRatios.rows(), nSamples = logRatios.cols();
+  Eigen::MatrixXd out(nSamples, 5);
+  parallelChunks(nSamples, 1, [&](const auto& next) {
+    std::vector<double> quarter[4], half[2], all;
+    const auto modeMinusMedianOf = [](const std::vector<double>& sorted) {
+      const Eigen::VectorXd values = Eigen::Map<const Eigen::VectorXd>(sorted.data(), static_cast<Eigen::Index>(sorted.size()));
+      return kernelDensityMode(values) - sortedMedian(sorted);
+    };
+    for (std::int64_t begin, end; next(begin, end);)
+    for (std::int64_t j = begin; j < end; ++j) {
+      const double* column = logRatios.col(j).data();
+      for (int q = 0; q < 4; ++q) {
+        quarter[q].clear();
+        for (Eigen::Index i = q; i < nRows; i += 4) quarter[q].push_back(column[i]);
+        std::sort(quarter[q].begin(), quarter[q].end());
+        out(j, 1 + q) = modeMinusMedianOf(quarter[q]);
+      }
+      for (int k = 0; k < 2; ++k) {
+        half[k].resize(quarter[2 * k].size() + quarter[2 * k + 1].size());
+        std::merge(quarter[2 * k].begin(), quarter[2 * k].end(), quarter[2 * k + 1].begin(), quarter[2 * k + 1].end(),
+                   half[k].begin());
+      }
+      all.resize(half[0].size() + half[1].size());
+      std::merge(half[0].begin(), half[0].end(), half[1].begin(), half[1].end(), all.begin());
+      out(j, 0) = modeMinusMedianOf(all);
+    }
+  });
+  return out;
+}
+
+// The shift of the tested contrast (log2) implied by replacing the median-of-ratios by the mode-of-ratios factors:
+// project the per-sample log difference (mode minus median of a gene set's log ratios) onto the design.
+double contrastShift(const Eigen::VectorXd& difference, const Eigen::MatrixXd& X, const Eigen::VectorXd& contrast) {
   const Eigen::VectorXd delta = X.colPivHouseholderQr().solve(difference);
   return std::abs(contrast.dot(delta)) * kLog2E;
 }
@@ -265,25 +287,16 @@ DeseqRun runDeseq(const Counts& counts, const std::vector<std::string>& geneName
   }
 
   // auto: median-of-ratios, exactly as DESeq2, unless the diagnostic finds it biased.
-  ProfTimer prof("size factors");
-  const Eigen::VectorXd ratioFactors = estimateSizeFactors(counts, SizeFactorMethod::Ratio);
-  prof.lap("analyse");
-  DeseqRun run = analyse(counts, geneNames, X, contrast, ratioFactors, options);
-  prof.lap("auto diagnostic");
+  DeseqRun run = analyse(counts, geneNames, X, contrast, estimateSizeFactors(counts, SizeFactorMethod::Ratio), options);
   SizeFactorDecision& decision = run.sizeFactorDecision;
   decision.method = "ratio";
   const Eigen::MatrixXd logRatios = logRatiosToGeometricMean(counts);
   if (logRatios.rows() >= 40) {
-    std::vector<Eigen::Index> all(static_cast<std::size_t>(logRatios.rows()));
-    for (Eigen::Index i = 0; i < logRatios.rows(); ++i) all[i] = i;
-    decision.contrastShift = contrastShift(logRatios, all, X, contrast);
+    const Eigen::MatrixXd differences = modeMinusMedian(logRatios);
+    decision.contrastShift = contrastShift(differences.col(0), X, contrast);
     // Sampling error of the shift: from four disjoint quarters of the genes (each has twice the full error).
     Eigen::VectorXd quarters(4);
-    for (int q = 0; q < 4; ++q) {
-      std::vector<Eigen::Index> rows;
-      for (Eigen::Index i = q; i < logRatios.rows(); i += 4) rows.push_back(i);
-      quarters[q] = contrastShift(logRatios, rows, X, contrast);
-    }
+    for (int q = 0; q < 4; ++q) quarters[q] = contrastShift(differences.col(1 + q), X, contrast);
     const double spread = std::sqrt((quarters.array() - quarters.mean()).square().sum() / 3.0);
     decision.shiftSamplingError = spread / 2.0;
     const auto& lfcSE = run.results.table.column("lfcSE").floats();

@@ -5,9 +5,6 @@
 #include <Eigen/QR>
 #include <algorithm>
 #include <cmath>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -15,16 +12,12 @@
 #include "core/stats/dispersion_fit.h"
 #include "core/stats/dispersion_prior.h"
 #include "core/stats/nb_glm.h"
+#include "core/stats/parallel_chunks.h"
 #include "core/util/error.h"
 
 namespace diffbio::stats {
 
 namespace {
-// PROFILE-TEMP
-struct ProfTimer { const char* what; std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
-  explicit ProfTimer(const char* w) : what(w) {}
-  void lap(const char* w) { auto t = std::chrono::steady_clock::now(); if (std::getenv("DIFFBIO_PROFILE")) std::fprintf(stderr, "    %-26s %.4f s\n", what, std::chrono::duration<double>(t - t0).count()); what = w; t0 = t; }
-  ~ProfTimer() { lap(""); } };
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr std::int64_t kGrain = 64;  // genes per parallel task
@@ -62,13 +55,15 @@ void fitGenes(const Eigen::MatrixXd& y, const Eigen::MatrixXd& mu, const DesignG
               const std::vector<bool>& use, const DispersionOptions& options, PriorFor priorFor, StartFor startFor,
               Finish finish) {
   const LineSearchOptions searchOptions = lineSearchOptions(options);
-  at::parallel_for(0, y.cols(), kGrain, [&](std::int64_t begin, std::int64_t end) {
+  parallelChunks(y.cols(), kGrain, [&](const auto& next) {
     DispersionPosterior posterior(groups, options.useCoxReid);
-    for (std::int64_t g = begin; g < end; ++g) {
-      if (!use[static_cast<std::size_t>(g)]) continue;
-      posterior.setGene(y.col(g).data(), mu.col(g).data(), y.rows(), priorFor(g));
-      const LineSearchResult r = maximizeByLineSearch(posterior, startFor(g), searchOptions);
-      finish(g, r, posterior);
+    for (std::int64_t begin, end; next(begin, end);) {
+      for (std::int64_t g = begin; g < end; ++g) {
+        if (!use[static_cast<std::size_t>(g)]) continue;
+        posterior.setGene(y.col(g).data(), mu.col(g).data(), y.rows(), priorFor(g));
+        const LineSearchResult r = maximizeByLineSearch(posterior, startFor(g), searchOptions);
+        finish(g, r, posterior);
+      }
     }
   });
 }
@@ -122,15 +117,12 @@ GeneWiseDispersions estimateGeneWiseDispersions(const Counts& counts, const Eige
         mu.col(g) = (linear.array() * sizeFactors.array()).max(options.minMu).matrix();
     }
   });
-  ProfTimer prof("gw: moments");
-  prof.lap("gw: glm means");
   if (!out.linearModelMeans) {
     // The NB GLM at the starting dispersions gives the means (fitNbinomGLMs); NaN alphaInit skips all-zero genes.
     const GlmFit fit = fitNegativeBinomialGlm(counts, sizeFactors, modelMatrix, alphaInit);
     mu = fit.mu.transpose().cwiseMax(options.minMu);  // NaN rows stay NaN
   }
 
-  prof.lap("gw: line search");
   const double logMaxDisp = std::log(maxDisp);
   fitGenes(
       y, mu, groups, fitted, options, [](std::int64_t) { return DispersionPrior{}; },
@@ -208,10 +200,8 @@ MapDispersions estimateMapDispersions(const Counts& counts, const Eigen::MatrixX
 DispersionResult estimateDispersions(const Counts& counts, const Eigen::VectorXd& sizeFactors,
                                      const Eigen::MatrixXd& modelMatrix, const DispersionOptions& options) {
   DispersionResult result;
-  ProfTimer prof("gene-wise");
   result.geneWise = estimateGeneWiseDispersions(counts, sizeFactors, modelMatrix, options);
   const GeneWiseDispersions& gw = result.geneWise;
-  prof.lap("trend+prior");
   result.trend = fitDispersionTrend(gw.baseMean, gw.dispGeneEst, options.fitType, options.minDisp);
   result.dispFit = result.trend(gw.baseMean);
   for (std::size_t g = 0; g < gw.allZero.size(); ++g)
@@ -222,7 +212,6 @@ DispersionResult estimateDispersions(const Counts& counts, const Eigen::VectorXd
                             : dispersionPriorVariance(gw.dispGeneEst, result.dispFit, result.varLogDispEsts,
                                                       modelMatrix.rows(), modelMatrix.cols(),
                                                       options.priorVarianceSeed, options.minDisp);
-  prof.lap("MAP");
   result.map = estimateMapDispersions(counts, modelMatrix, gw.mu, gw.dispGeneEst, result.dispFit,
                                       result.dispPriorVar, result.varLogDispEsts, options);
   return result;

@@ -1,6 +1,7 @@
 #include "core/stats/dispersion_fit.h"
 
 #include <Eigen/LU>
+#include <algorithm>
 #include <cmath>
 
 #include "core/stats/nb_likelihood.h"
@@ -36,6 +37,30 @@ void DispersionPosterior::setGene(const double* counts, const double* mu, Eigen:
   positive_.clear();
   for (Eigen::Index j = 0; j < n_; ++j)
     if (y_[j] > 0) positive_.push_back(j);
+  // Distinct counts: small whole counts through a lookup table, anything else gets a slot of its own.
+  constexpr int kTableSize = 4096;
+  if (slotOfCount_.empty()) slotOfCount_.assign(kTableSize, -1);
+  distinct_.clear();
+  slot_.resize(positive_.size());
+  for (std::size_t k = 0; k < positive_.size(); ++k) {
+    const double count = y_[positive_[k]];
+    if (count < kTableSize && count == std::floor(count)) {
+      int& slot = slotOfCount_[static_cast<std::size_t>(count)];
+      if (slot < 0) {
+        slot = static_cast<int>(distinct_.size());
+        distinct_.push_back(count);
+      }
+      slot_[k] = slot;
+    } else {
+      slot_[k] = static_cast<int>(distinct_.size());
+      distinct_.push_back(count);
+    }
+  }
+  for (const double count : distinct_)
+    if (count < kTableSize && count == std::floor(count)) slotOfCount_[static_cast<std::size_t>(count)] = -1;
+  // Worth it only when a good share of the counts repeat.
+  useDistinct_ = 4 * distinct_.size() < 3 * positive_.size();
+  gammaTerms_.resize(distinct_.size());
 }
 
 void DispersionPosterior::prepare(double logAlpha) {
@@ -47,11 +72,14 @@ void DispersionPosterior::prepare(double logAlpha) {
   logSize_ = std::log(size_);
   groupW_.setZero();
   groupDW_.setZero();
+  // Three passes so that the first and last vectorise; the numbers are those of one fused loop.
+  double* inverse = inverse1pMuAlpha_.data();
+  double* logs = log1pMuAlpha_.data();
+  for (Eigen::Index j = 0; j < n_; ++j) inverse[j] = 1.0 + mu_[j] * alpha_;
+  for (Eigen::Index j = 0; j < n_; ++j) logs[j] = std::log(inverse[j]);  // DESeq2 writes log(1 + mu alpha), not log1p
+  for (Eigen::Index j = 0; j < n_; ++j) inverse[j] = 1.0 / inverse[j];
   for (Eigen::Index j = 0; j < n_; ++j) {
-    const double onePlus = 1.0 + mu_[j] * alpha_;
-    log1pMuAlpha_[j] = std::log(onePlus);  // DESeq2 writes log(1 + mu * alpha) too, not log1p
-    inverse1pMuAlpha_[j] = 1.0 / onePlus;
-    const double w = mu_[j] * inverse1pMuAlpha_[j];  // 1 / (1/mu + alpha)
+    const double w = mu_[j] * inverse[j];  // 1 / (1/mu + alpha)
     const int g = groups_.groupOfSample[static_cast<std::size_t>(j)];
     groupW_[g] += w;
     groupDW_[g] -= w * w;  // d w / d alpha
@@ -71,8 +99,16 @@ double DispersionPosterior::value(double logAlpha) {
   // log(mu + size) = log(size) + log(1 + mu alpha). A zero count leaves only the last term.
   double logLik = 0;
   const double logGammaSize = logGamma(size_);
-  for (const Eigen::Index j : positive_)
-    logLik += logGamma(y_[j] + size_) - logGammaSize - y_[j] * (logSize_ + log1pMuAlpha_[j]);
+  if (useDistinct_) {
+    for (std::size_t d = 0; d < distinct_.size(); ++d) gammaTerms_[d] = logGamma(distinct_[d] + size_);
+    for (std::size_t k = 0; k < positive_.size(); ++k) {
+      const Eigen::Index j = positive_[k];
+      logLik += gammaTerms_[static_cast<std::size_t>(slot_[k])] - logGammaSize - y_[j] * (logSize_ + log1pMuAlpha_[j]);
+    }
+  } else {
+    for (const Eigen::Index j : positive_)
+      logLik += logGamma(y_[j] + size_) - logGammaSize - y_[j] * (logSize_ + log1pMuAlpha_[j]);
+  }
   logLik -= size_ * log1pMuAlpha_.sum();
   const double coxReid = useCoxReid_ ? coxReidValue_ : 0.0;
   const double prior =
@@ -87,8 +123,16 @@ double DispersionPosterior::derivative(double logAlpha) {
   double sum = 0;
   for (Eigen::Index j = 0; j < n_; ++j) sum += log1pMuAlpha_[j] - mu_[j] * alpha_ * inverse1pMuAlpha_[j];
   const double digammaSize = digammaFunction(size_);
-  for (const Eigen::Index j : positive_)  // the digamma and y terms vanish for a zero count
-    sum += digammaSize - digammaFunction(y_[j] + size_) + y_[j] * alpha_ * inverse1pMuAlpha_[j];
+  if (useDistinct_) {
+    for (std::size_t d = 0; d < distinct_.size(); ++d) gammaTerms_[d] = digammaFunction(distinct_[d] + size_);
+    for (std::size_t k = 0; k < positive_.size(); ++k) {
+      const Eigen::Index j = positive_[k];
+      sum += digammaSize - gammaTerms_[static_cast<std::size_t>(slot_[k])] + y_[j] * alpha_ * inverse1pMuAlpha_[j];
+    }
+  } else {
+    for (const Eigen::Index j : positive_)  // the digamma and y terms vanish for a zero count
+      sum += digammaSize - digammaFunction(y_[j] + size_) + y_[j] * alpha_ * inverse1pMuAlpha_[j];
+  }
   const double logLikDerivative = size_ * size_ * sum;
 
   // d/dalpha of -1/2 log det(X'WX) = -1/2 trace((X'WX)^-1 X' dW X).
@@ -97,7 +141,9 @@ double DispersionPosterior::derivative(double logAlpha) {
     double trace = 0;
     for (Eigen::Index g = 0; g < groups_.count(); ++g) {
       row_ = groups_.rows.row(g).transpose();
-      trace += groupDW_[g] * row_.dot(llt_.solve(row_));
+      solved_ = row_;
+      llt_.solveInPlace(solved_);  // what llt_.solve(row_) does, without a temporary
+      trace += groupDW_[g] * row_.dot(solved_);
     }
     coxReidDerivative = -0.5 * trace;
   }

@@ -43,6 +43,13 @@ class DispersionPosterior {
   Eigen::Index n_ = 0;
   DispersionPrior prior_;
   std::vector<Eigen::Index> positive_;  // samples with a count above zero (the only ones with gamma terms)
+  // Counts repeat (especially at low means): lgamma(y + size) and digamma(y + size) are evaluated once per distinct
+  // positive count and looked up per sample, summed in the same order, so the results are bit-identical.
+  bool useDistinct_ = false;
+  std::vector<double> distinct_;        // the distinct positive counts
+  std::vector<int> slot_;               // per entry of positive_: its index in distinct_
+  std::vector<double> gammaTerms_;      // per distinct count: lgamma or digamma at the current size
+  std::vector<int> slotOfCount_;        // scratch for setGene: small integer count -> its index in distinct_
 
   double preparedLogAlpha_ = 0;
   bool prepared_ = false;
@@ -52,7 +59,7 @@ class DispersionPosterior {
   Eigen::VectorXd groupW_, groupDW_;  // per group: sum of w_j = mu_j / (1 + mu_j alpha) and of dw_j / dalpha
   Eigen::MatrixXd xtwx_;
   Eigen::LLT<Eigen::MatrixXd> llt_;
-  Eigen::VectorXd row_;
+  Eigen::VectorXd row_, solved_;
   double coxReidValue_ = 0;
 };
 

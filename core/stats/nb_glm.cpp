@@ -12,6 +12,7 @@
 #include "core/stats/model_matrix_groups.h"
 #include "core/stats/nb_glm_fallback.h"
 #include "core/stats/nb_likelihood.h"
+#include "core/stats/parallel_chunks.h"
 
 namespace diffbio::stats {
 
@@ -58,7 +59,7 @@ struct GeneInput {
 
 // Working storage reused across the genes of one thread.
 struct Workspace {
-  Eigen::VectorXd normalized, mu, w, eta, groupW, groupWz, rhs, beta, row;
+  Eigen::VectorXd normalized, mu, w, eta, expEta, groupW, groupWz, rhs, beta, row;
   std::vector<std::uint8_t> floored;
   Eigen::MatrixXd xtwx, penalized, inverse;
   Eigen::LLT<Eigen::MatrixXd> llt;
@@ -67,9 +68,9 @@ struct Workspace {
 // mu_j = s_j exp(x_j' beta), floored at minMu (fitBeta's mu_hat); eta holds x_g' beta per group.
 void updateMeans(const Design& d, const GeneInput& g, const Eigen::VectorXd& beta, double minMu, Workspace& ws) {
   ws.eta.noalias() = d.groups.rows * beta;
-  const Eigen::VectorXd expEta = ws.eta.array().exp();
+  ws.expEta = ws.eta.array().exp();  // a reused buffer: no allocation per iteration
   for (Eigen::Index j = 0; j < g.n; ++j) {
-    const double m = g.sf[j] * expEta[d.groups.groupOfSample[static_cast<std::size_t>(j)]];
+    const double m = g.sf[j] * ws.expEta[d.groups.groupOfSample[static_cast<std::size_t>(j)]];
     ws.floored[static_cast<std::size_t>(j)] = m < minMu;
     ws.mu[j] = std::max(m, minMu);
   }
@@ -215,7 +216,7 @@ GlmFit fitNegativeBinomialGlm(const Counts& counts, const Eigen::VectorXd& sizeF
   out.iterations = Eigen::VectorXi::Zero(nGenes);
   std::vector<std::uint8_t> converged(nGenes, 0), fallback(nGenes, 0);
 
-  at::parallel_for(0, nGenes, 32, [&](std::int64_t begin, std::int64_t end) {
+  parallelChunks(nGenes, 32, [&](const auto& next) {
     Workspace ws;
     ws.mu.resize(n);
     ws.w.resize(n);
@@ -225,6 +226,7 @@ GlmFit fitNegativeBinomialGlm(const Counts& counts, const Eigen::VectorXd& sizeF
     ws.xtwx.resize(p, p);
     Eigen::RowVectorXd hatRow(n);
     Eigen::VectorXd finalMu(n);
+    for (std::int64_t begin, end; next(begin, end);)  // chunks handed out as threads become free
     for (std::int64_t gene = begin; gene < end; ++gene) {
       const double* yg = y.col(gene).data();
       const double alpha = dispersions[gene];

@@ -1,5 +1,7 @@
 #include "core/stats/size_factors.h"
 
+#include <ATen/Parallel.h>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -51,7 +53,9 @@ Eigen::VectorXd medianOfRatios(const Counts& counts) {
                      "use poscounts (--size-factors poscounts), or filter out samples with very few reads");
   }
   Eigen::VectorXd factors(counts.rows());
-  for (Eigen::Index j = 0; j < counts.rows(); ++j) factors[j] = std::exp(median(ratios.col(j)));
+  at::parallel_for(0, counts.rows(), 1, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t j = begin; j < end; ++j) factors[j] = std::exp(median(ratios.col(j)));
+  });
   return factors;
 }
 
@@ -160,7 +164,9 @@ Eigen::VectorXd modeOfRatios(const Counts& counts) {
                      "use poscounts (--size-factors poscounts)");
   }
   Eigen::VectorXd factors(counts.rows());
-  for (Eigen::Index j = 0; j < counts.rows(); ++j) factors[j] = std::exp(kernelDensityMode(ratios.col(j)));
+  at::parallel_for(0, counts.rows(), 1, [&](std::int64_t begin, std::int64_t end) {
+    for (std::int64_t j = begin; j < end; ++j) factors[j] = std::exp(kernelDensityMode(ratios.col(j)));
+  });
   return factors;
 }
 
@@ -212,10 +218,13 @@ Eigen::MatrixXd logRatiosToGeometricMean(const Counts& counts) {
   for (Eigen::Index g = 0; g < counts.cols(); ++g)
     if ((counts.col(g).array() > 0).all()) allPositive.push_back(g);
   Eigen::MatrixXd ratios(static_cast<Eigen::Index>(allPositive.size()), nSamples);
-  for (std::size_t k = 0; k < allPositive.size(); ++k) {
-    const Eigen::ArrayXd logs = counts.col(allPositive[k]).array().log();
-    ratios.row(static_cast<Eigen::Index>(k)) = (logs - logs.mean()).matrix().transpose();
-  }
+  at::parallel_for(0, static_cast<std::int64_t>(allPositive.size()), 256, [&](std::int64_t begin, std::int64_t end) {
+    Eigen::ArrayXd logs(nSamples);
+    for (std::int64_t k = begin; k < end; ++k) {
+      logs = counts.col(allPositive[static_cast<std::size_t>(k)]).array().log();
+      ratios.row(static_cast<Eigen::Index>(k)) = (logs - logs.mean()).matrix().transpose();
+    }
+  });
   return ratios;
 }
 
@@ -224,11 +233,19 @@ double kernelDensityMode(const Eigen::VectorXd& values) {
   if (n == 0) return std::nan("");
   if (n < 3) return median(values);
   std::vector<double> sorted(values.data(), values.data() + n);
-  std::sort(sorted.begin(), sorted.end());
+  if (!std::is_sorted(sorted.begin(), sorted.end())) std::sort(sorted.begin(), sorted.end());
   const Eigen::Map<const Eigen::VectorXd> v(sorted.data(), n);
+  // quantileType7 and median on data that is already sorted (the same numbers, without their copy and sort).
+  const auto quantile = [&](double probability) {
+    const double position = (static_cast<double>(n) - 1) * probability;
+    const auto below = static_cast<Eigen::Index>(std::floor(position));
+    const Eigen::Index above = std::min(below + 1, n - 1);
+    return sorted[below] + (position - static_cast<double>(below)) * (sorted[above] - sorted[below]);
+  };
+  const double middle = n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
   const double mean = v.mean();
   const double sd = std::sqrt((v.array() - mean).square().sum() / static_cast<double>(n - 1));
-  const double iqr = quantileType7(v, 0.75) - quantileType7(v, 0.25);
+  const double iqr = quantile(0.75) - quantile(0.25);
   double spread = std::min(sd, iqr / 1.34);
   if (!(spread > 0)) spread = sd > 0 ? sd : 1e-3;
   const double h = 0.9 * spread * std::pow(static_cast<double>(n), -0.2);  // Silverman's rule
@@ -254,16 +271,65 @@ double kernelDensityMode(const Eigen::VectorXd& values) {
 
   // Coarse search on a grid between the 1st and 99th percentiles, then Newton's method on the density's slope,
   // which converges to the exact mode of the kernel density estimate in a few steps.
-  const double lo = quantileType7(v, 0.01), hi = quantileType7(v, 0.99);
+  //
+  // The grid search picks the first grid point of highest density (if it beats the median's). Evaluating the density
+  // at all 257 points costs 257 passes over most of the data, so a cheap upper bound is computed first (the data
+  // binned at h/8, each bin counted at its nearest edge) and densities are evaluated in order of decreasing bound
+  // until the next bound falls below the best density found: the same point as the full search, at a few percent of
+  // the cost.
+  const double lo = quantile(0.01), hi = quantile(0.99);
   constexpr int kGrid = 256;
-  double best = median(v), bestDensity = evaluate(best).density;
-  for (int i = 0; i <= kGrid; ++i) {
-    const double x = lo + (hi - lo) * i / kGrid;
-    const double density = evaluate(x).density;
-    if (density > bestDensity) {
-      bestDensity = density;
-      best = x;
+  double best = middle, bestDensity = evaluate(best).density;
+  // Upper bounds: bins of a fixed fraction of the grid step, so that every grid point sits on a bin edge and its bound
+  // is the bin counts weighted by one kernel table (each bin at its nearest edge, less one bin for rounding).
+  std::vector<double> bound(kGrid + 1, INFINITY);  // infinite: evaluate exactly
+  {
+    constexpr int kSub = 8;  // bins per grid step
+    const double width = (hi - lo) / kGrid / kSub;
+    const double reachBins = 8 * h / width + 3;
+    if (width > 1e-9 * (std::abs(lo) + std::abs(hi) + 1) && reachBins < 16384) {
+      const auto reach = static_cast<std::int64_t>(reachBins);
+      const std::int64_t nBins = std::int64_t{kGrid} * kSub + 2 * reach + 1;
+      std::vector<double> binCount(static_cast<std::size_t>(nBins), 0.0);
+      for (double value : sorted) {
+        const double position = std::floor((value - lo) / width) + static_cast<double>(reach);
+        if (position >= 0 && position < static_cast<double>(nBins)) binCount[static_cast<std::size_t>(position)] += 1;
+      }
+      std::vector<double> kernel(static_cast<std::size_t>(2 * reach + 1));
+      for (std::int64_t m = -reach; m <= reach; ++m) {
+        const double bins = static_cast<double>(m >= 0 ? std::max<std::int64_t>(0, m - 1) : std::max<std::int64_t>(0, -m - 2));
+        const double z = bins * width / h;
+        kernel[static_cast<std::size_t>(m + reach)] = std::exp(-0.5 * z * z);
+      }
+      const std::size_t span = kernel.size();
+      for (int i = 0; i <= kGrid; ++i) {
+        const double* counts = binCount.data() + std::int64_t{i} * kSub;  // bin i * kSub + reach - reach
+        double partial[4] = {0, 0, 0, 0};
+        std::size_t m = 0;
+        for (; m + 4 <= span; m += 4)
+          for (int u = 0; u < 4; ++u) partial[u] += counts[m + u] * kernel[m + u];
+        for (; m < span; ++m) partial[0] += counts[m] * kernel[m];
+        const double sum = (partial[0] + partial[1]) + (partial[2] + partial[3]);
+        bound[static_cast<std::size_t>(i)] = sum * (1 + 1e-9) + 1e-300;  // rounding of the exact sum
+      }
     }
+  }
+  std::vector<int> order(kGrid + 1);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return bound[a] > bound[b] || (bound[a] == bound[b] && a < b); });
+  double gridBest = -INFINITY;
+  int gridBestIndex = -1;
+  for (int i : order) {
+    if (bound[static_cast<std::size_t>(i)] < gridBest) break;
+    const double density = evaluate(lo + (hi - lo) * i / kGrid).density;
+    if (density > gridBest || (density == gridBest && i < gridBestIndex)) {
+      gridBest = density;
+      gridBestIndex = i;
+    }
+  }
+  if (gridBestIndex >= 0 && gridBest > bestDensity) {
+    bestDensity = gridBest;
+    best = lo + (hi - lo) * gridBestIndex / kGrid;
   }
   for (int iteration = 0; iteration < 100; ++iteration) {
     const Derivatives d = evaluate(best);
