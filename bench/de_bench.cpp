@@ -148,8 +148,12 @@ Loaded load(const Dataset& d) {
   return l;
 }
 
-// Median seconds of `runs` runDeseq calls with the given size-factor method.
-double timeInProcess(const Dataset& d, const Loaded& l, const std::string& sizeFactors, int runs, std::string& note) {
+struct Timing {
+  double median = NAN, best = NAN;
+};
+
+// Median and best seconds of `runs` runDeseq calls with the given size-factor method.
+Timing timeInProcess(const Dataset& d, const Loaded& l, const std::string& sizeFactors, int runs, std::string& note) {
   const auto comma = d.contrast.find(',');
   const std::string factor = d.contrast.substr(0, comma);
   const std::string rest = d.contrast.substr(comma + 1);
@@ -168,11 +172,12 @@ double timeInProcess(const Dataset& d, const Loaded& l, const std::string& sizeF
     seconds.push_back(secondsSince(start));
     if (r == 0 && !run.notes.empty()) note = run.notes.front();
   }
-  return medianOf(seconds);
+  return {medianOf(seconds), *std::min_element(seconds.begin(), seconds.end())};
 }
 
 struct ProcessFigures {
   double wallSeconds = NAN;      // median
+  double bestWallSeconds = NAN;
   double computeSeconds = NAN;   // median of what the CLI printed ("compute X s")
   long peakRssKb = 0;            // largest ru_maxrss over the runs
   int exitCode = 0;
@@ -227,6 +232,7 @@ ProcessFigures runProcess(const fs::path& diffbio, const Dataset& d, const fs::p
     }
   }
   f.wallSeconds = medianOf(walls);
+  if (!walls.empty()) f.bestWallSeconds = *std::min_element(walls.begin(), walls.end());
   f.computeSeconds = medianOf(computes);
   return f;
 }
@@ -299,7 +305,7 @@ int main(int argc, char** argv) {
 
   struct Row {
     const Dataset* d;
-    double ratio, automatic;
+    Timing ratio, automatic;
     ProcessFigures process;
     std::string note;
   };
@@ -307,7 +313,7 @@ int main(int argc, char** argv) {
   for (const Dataset& d : datasets) {
     std::fprintf(stderr, "%s: in process...\n", d.label.c_str());
     const Loaded l = load(d);
-    Row row{&d, 0, 0, {}, {}};
+    Row row{&d, {}, {}, {}, {}};
     std::string ignored;
     row.ratio = timeInProcess(d, l, "ratio", runs, ignored);
     row.automatic = timeInProcess(d, l, "auto", runs, row.note);
@@ -316,21 +322,24 @@ int main(int argc, char** argv) {
     rows.push_back(row);
   }
 
-  std::printf("\n%-18s %9s %9s %7s %7s %9s | %9s %9s %7s %7s %9s %7s\n", "dataset", "ratio s", "auto s", "goal",
-              "R s", "R/auto", "proc s", "(compute)", "goal", "R/proc", "peak MB", "goal");
+  std::printf("\n%-18s %7s %7s %7s %6s %6s %7s | %7s %7s %9s %6s %7s %7s %5s\n", "dataset", "ratio s", "auto s",
+              "best", "goal", "R s", "R/auto", "proc s", "best", "(compute)", "goal", "R/proc", "peak MB", "goal");
   for (const Row& r : rows) {
     const Dataset& d = *r.d;
     char processGoal[16] = "-";
     if (d.processGoal > 0) std::snprintf(processGoal, sizeof processGoal, "%.2f", d.processGoal);
-    std::printf("%-18s %9.3f %9.3f %7.2f %7.1f %8.1fx | %9.3f %9.3f %7s %6.1fx %9.0f %7d\n", d.label.c_str(), r.ratio,
-                r.automatic, d.computeGoal, d.rSeconds, d.rSeconds / r.automatic, r.process.wallSeconds,
+    std::printf("%-18s %7.3f %7.3f %7.3f %6.2f %6.1f %6.1fx | %7.3f %7.3f %9.3f %6s %6.1fx %7.0f %5d\n", d.label.c_str(),
+                r.ratio.median, r.automatic.median, r.automatic.best, d.computeGoal, d.rSeconds,
+                d.rSeconds / r.automatic.median, r.process.wallSeconds, r.process.bestWallSeconds,
                 r.process.computeSeconds, processGoal, d.rSeconds / r.process.wallSeconds,
                 static_cast<double>(r.process.peakRssKb) / 1024.0, 500);
   }
-  std::printf("\nratio/auto s: runDeseq in this process (median of %d); proc s: whole `diffbio de` child process, wall "
-              "(median), with its own compute figure in brackets; peak MB: child's ru_maxrss.\n"
-              "R s: DESeq2 1.38 in R on this machine, compute only, library loaded.\n",
-              runs);
+  std::printf("\nratio s / auto s: runDeseq in this process with --size-factors ratio / auto (the default), median of %d "
+              "runs; best: the fastest auto run.\nproc s: the whole `diffbio de` child process (default options), wall "
+              "time, median (best) of %d runs, with the compute time it printed in brackets; peak MB: the child's "
+              "ru_maxrss.\nR s: DESeq2 1.38 in R on this machine, compute only, library loaded. The machine may be "
+              "shared: compare medians with bests.\n",
+              runs, runs);
   for (const Row& r : rows)
     if (!r.note.empty()) std::printf("%s: %s\n", r.d->label.c_str(), r.note.c_str());
   if (keep.empty()) fs::remove_all(work);

@@ -8,6 +8,8 @@ const std::vector<Command>& allCommands() {
       {"de", "differential expression (DESeq2's method) from counts and a sample sheet", runDe},
       {"run", "run a pipeline file headless: outputs into a folder, timing per node", runRun},
       {"ops", "list the operators with their ports and parameters (--markdown for docs/operators.md)", runOps},
+      {"plot", "volcano, MA, Q-Q or p-value histogram of a results table as PNG/SVG/PDF", runPlot},
+      {"train", "train a differentiable model (--demo de: the seed's DE training experiment)", runTrain},
   };
   return commands;
 }

@@ -25,5 +25,7 @@ int runInfo(const std::vector<std::string>& args);
 int runDe(const std::vector<std::string>& args);
 int runRun(const std::vector<std::string>& args);
 int runOps(const std::vector<std::string>& args);
+int runPlot(const std::vector<std::string>& args);
+int runTrain(const std::vector<std::string>& args);
 
 }  // namespace diffbio::cli

@@ -284,7 +284,7 @@ double kernelDensityMode(const Eigen::VectorXd& values) {
   // is the bin counts weighted by one kernel table (each bin at its nearest edge, less one bin for rounding).
   std::vector<double> bound(kGrid + 1, INFINITY);  // infinite: evaluate exactly
   {
-    constexpr int kSub = 8;  // bins per grid step
+    constexpr int kSub = 16;  // bins per grid step
     const double width = (hi - lo) / kGrid / kSub;
     const double reachBins = 8 * h / width + 3;
     if (width > 1e-9 * (std::abs(lo) + std::abs(hi) + 1) && reachBins < 16384) {

@@ -1,0 +1,151 @@
+#pragma once
+// A training loop over any torch::nn::Module and a loss closure, run on the caller's (worker) thread.
+//
+// - Optimisers: adam, adamw, sgd (with momentum), lbfgs. Learning-rate schedules: constant, step, cosine, as a
+//   function of the step count alone, so a resumed run follows the same schedule.
+// - Control: the closure receives a StepContext with the cancel token and should poll it inside long evaluations;
+//   the trainer checks it (and the pause gate) between steps. A cancelled step is rolled back.
+// - Safety: before each update the parameters are copied; a NaN/Inf loss or gradient stops the run with a message
+//   and leaves the last parameters whose loss was finite (the copy costs one parameter-sized clone per step).
+// - Determinism: the trainer owns a CPU generator seeded from options.seed and hands it to the closure (minibatch
+//   order, noise). It does not touch the global generator, which other threads (the GUI's other jobs) also use.
+//   The generator's state is part of a checkpoint, so a resumed run draws the same numbers.
+// - Checkpoints: module state, optimiser state, generator state, the trainer's counters and a caller's JSON string
+//   (e.g. the pipeline) in one file, written to a temporary file and renamed into place.
+#include <ATen/core/Generator.h>
+#include <ATen/core/Tensor.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/train/pause_gate.h"
+#include "core/util/cancel_token.h"
+
+namespace torch::nn {
+class Module;
+}
+namespace torch::optim {
+class Optimizer;
+}
+
+namespace diffbio::train {
+
+struct TrainerOptions {
+  std::string optimizer = "adam";   // adam | adamw | sgd | lbfgs
+  double learningRate = 1e-3;
+  double weightDecay = 0;           // adamw uses 1e-2 when this is left at 0
+  double momentum = 0.9;            // sgd
+  int lbfgsMaxIterations = 20;      // lbfgs: closure evaluations per step at most
+  std::string schedule = "constant";  // constant | step | cosine
+  std::int64_t scheduleStepSize = 30; // step: multiply by gamma every this many epochs
+  double scheduleGamma = 0.1;
+  double minLearningRate = 0;       // cosine: the rate reached at the last step
+  std::int64_t epochs = 100;
+  std::int64_t stepsPerEpoch = 1;   // total steps = epochs x stepsPerEpoch
+  double clipGradientNorm = 0;      // 0 = no clipping; not applied by lbfgs (its line search needs true gradients)
+  std::uint64_t seed = 0;
+  int patience = 0;                 // early stopping: epochs without a better validation loss; 0 = off
+  double minImprovement = 0;        // a validation loss must beat the best by more than this to count
+};
+
+// What the loss closure sees at each evaluation.
+struct StepContext {
+  std::int64_t step = 0;            // 0-based global step
+  std::int64_t epoch = 0;
+  std::int64_t stepInEpoch = 0;
+  at::Generator generator;          // the run's generator (minibatches, noise)
+  const CancelToken* cancel = nullptr;  // poll in long evaluations: `if (ctx.cancel) ctx.cancel->throwIfCancelled()`
+};
+
+// What the loss closure returns: the differentiable total, optional parts to report, and metrics computed from the
+// same forward pass (cheap: no second evaluation).
+struct StepOutput {
+  at::Tensor loss;
+  std::map<std::string, double> components;
+  std::map<std::string, double> metrics;
+};
+
+using LossClosure = std::function<StepOutput(const StepContext&)>;
+using ValidationClosure = std::function<double(const StepContext&)>;
+
+struct TrainingEvent {
+  std::int64_t step = 0;            // steps completed (1-based after the first step)
+  std::int64_t totalSteps = 0;
+  std::int64_t epoch = 0;
+  double loss = 0;                  // loss at the parameters before this step's update
+  std::map<std::string, double> components, metrics;
+  std::optional<double> validationLoss;  // at epoch ends when a validation closure is set
+  double learningRate = 0;
+  double elapsedSeconds = 0;        // in this run() call
+  double etaSeconds = 0;            // remaining steps at this run's average pace
+};
+
+enum class TrainingStatus { Completed, EarlyStopped, Cancelled, Diverged };
+
+struct TrainingResult {
+  TrainingStatus status = TrainingStatus::Completed;
+  std::int64_t steps = 0;           // global steps completed
+  double lastLoss = 0;
+  std::optional<double> bestValidationLoss;
+  std::string message;              // one sentence for the log / status bar
+};
+
+// Called on the training thread; a GUI forwards these as queued signals (and coalesces them).
+class TrainingListener {
+ public:
+  virtual ~TrainingListener() = default;
+  virtual void onStep(const TrainingEvent&) {}
+  virtual void onFinished(const TrainingResult&) {}
+};
+
+class Trainer {
+ public:
+  // Throws std::invalid_argument for an unknown optimiser or schedule, or a module without parameters.
+  Trainer(std::shared_ptr<torch::nn::Module> module, LossClosure loss, TrainerOptions options);
+  ~Trainer();
+  Trainer(const Trainer&) = delete;
+  Trainer& operator=(const Trainer&) = delete;
+
+  // Early stopping (with options.patience) evaluates this at the end of each epoch, without gradients.
+  void setValidation(ValidationClosure validation) { validation_ = std::move(validation); }
+  void setListener(TrainingListener* listener) { listener_ = listener; }
+
+  // Trains until epochs x stepsPerEpoch steps are done (continuing from step() after a resume), or stops early.
+  TrainingResult run(const CancelToken* cancel = nullptr, const PauseGate* pause = nullptr);
+
+  std::int64_t step() const { return step_; }
+  std::int64_t totalSteps() const { return options_.epochs * options_.stepsPerEpoch; }
+  double learningRateAt(std::int64_t step) const;
+  const TrainerOptions& options() const { return options_; }
+
+  // Atomic (temporary file + rename). Throws InputError when the file cannot be written.
+  void saveCheckpoint(const std::string& path, const std::string& json = {}) const;
+  // Restores everything saveCheckpoint wrote into this trainer (same module structure and optimiser) and returns
+  // the JSON string. Throws InputError for an unreadable or mismatched file.
+  std::string loadCheckpoint(const std::string& path);
+
+ private:
+  double evaluateStep(const StepContext& context, StepOutput& output);
+  std::vector<at::Tensor> copyParameters() const;
+  void restoreParameters(const std::vector<at::Tensor>& values);
+
+  std::shared_ptr<torch::nn::Module> module_;
+  LossClosure loss_;
+  ValidationClosure validation_;
+  TrainerOptions options_;
+  TrainingListener* listener_ = nullptr;
+  std::unique_ptr<torch::optim::Optimizer> optimizer_;
+  at::Generator generator_;
+  std::atomic<std::int64_t> step_{0};  // read by other threads (progress) while run() works
+  std::optional<double> bestValidation_;
+  std::int64_t epochsWithoutImprovement_ = 0;
+  std::vector<at::Tensor> bestParameters_;  // restored when early stopping ends the run
+};
+
+}  // namespace diffbio::train

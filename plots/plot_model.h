@@ -1,0 +1,79 @@
+#pragma once
+// A plot as plain data, independent of widgets and output devices: what to draw, in data coordinates. The painter
+// (plot_painter.h) draws it onto any QPaintDevice, so the screen, PNG, SVG and PDF all come from one description.
+#include <QColor>
+#include <QPointF>
+#include <QString>
+#include <vector>
+
+namespace diffbio::plots {
+
+// A group of points sharing a colour and a legend entry ("up", "down", "not significant").
+struct PointCategory {
+  QString name;
+  QColor colour;
+  bool inLegend = true;
+};
+
+// The point cloud. Parallel vectors, one entry per point; `size` is the marker diameter in points (1/72 inch).
+struct PointLayer {
+  std::vector<double> x, y;
+  std::vector<int> category;      // index into PlotModel::categories
+  std::vector<float> size;        // empty = PlotModel::pointSize for every point
+  std::vector<QString> names;     // gene names for tooltips, labels and CSV (may be empty)
+  std::size_t count() const { return x.size(); }
+};
+
+// Straight guide lines across the whole plot area (thresholds, y = 0).
+struct ReferenceLine {
+  enum class Orientation { Horizontal, Vertical };
+  Orientation orientation = Orientation::Horizontal;
+  double value = 0;
+  QColor colour = QColor(110, 110, 110);
+  bool dashed = true;
+};
+
+// A polyline in data coordinates (the Q-Q diagonal) and a filled band between two curves (the Q-Q 95 % band).
+struct Curve {
+  std::vector<QPointF> points;
+  QColor colour = QColor(60, 60, 60);
+  bool dashed = false;
+};
+struct Band {
+  std::vector<double> x, low, high;
+  QColor fill = QColor(0, 0, 0, 40);
+};
+
+// Histogram bars: bin edges (n + 1) and heights (n).
+struct Bars {
+  std::vector<double> edges, heights;
+  QColor fill = QColor(86, 180, 233);
+  QColor outline = QColor(40, 90, 130);
+};
+
+struct PlotModel {
+  QString title, xLabel, yLabel;
+  QString note;  // a short remark inside the plot area, e.g. "λ = 1.02"
+  Qt::Alignment noteAlignment = Qt::AlignLeft | Qt::AlignTop;  // the corner where the data leaves room
+  // Data range shown; when `autoRange` the painter derives it from everything in the model.
+  bool autoRange = true;
+  double xMin = 0, xMax = 1, yMin = 0, yMax = 1;
+
+  std::vector<PointCategory> categories;
+  PointLayer points;
+  float pointSize = 3.5f;
+  std::vector<std::size_t> labelled;  // indices of points to label with their names, most important first
+
+  std::vector<ReferenceLine> lines;
+  std::vector<Curve> curves;
+  std::vector<Band> bands;
+  Bars bars;
+
+  // Legend entries show the number of points in each category ("up (1,203)").
+  bool legendCounts = true;
+};
+
+// Fills xMin..yMax from the points, bars, curves and bands, with a small margin so markers are not cut at the edge.
+void fitRange(PlotModel& model);
+
+}  // namespace diffbio::plots
