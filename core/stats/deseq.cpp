@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <limits>
 
-#include "core/stats/cooks.h"
+#include "core/stats/deseq_steps.h"
 #include "core/stats/parallel_chunks.h"
 #include "core/stats/size_factors.h"
 #include "core/stats/vst.h"
@@ -28,145 +28,21 @@ Eigen::VectorXd ridgeLog2(const NbGlmOptions& options, Eigen::Index p) {
   return options.ridgeLog2.size() == p ? options.ridgeLog2 : Eigen::VectorXd::Constant(p, 1e-6);
 }
 
-bool isUnitVector(const Eigen::VectorXd& contrast, Eigen::Index& index) {
-  index = -1;
-  for (Eigen::Index k = 0; k < contrast.size(); ++k) {
-    if (contrast[k] == 0) continue;
-    if (contrast[k] != 1 || index >= 0) return false;
-    index = k;
-  }
-  return index >= 0;
-}
-
-// Mean of normalised counts per gene (DESeq2's baseMean).
-Eigen::VectorXd baseMeans(const Counts& counts, const Eigen::VectorXd& sizeFactors) {
-  return (counts.array().colwise() / sizeFactors.array()).colwise().mean().transpose();
-}
-
-std::vector<bool> allZeroGenes(const Counts& counts) {
-  std::vector<bool> zero(static_cast<std::size_t>(counts.cols()));
-  for (Eigen::Index g = 0; g < counts.cols(); ++g) zero[g] = (counts.col(g).array() == 0).all();
-  return zero;
-}
-
-// Genes whose counts are zero in every sample of the compared groups (DESeq2 reports LFC 0, p-value 1).
-std::vector<bool> zeroInContrastGroups(const Counts& counts, const std::vector<bool>& samples) {
-  if (samples.empty()) return {};
-  std::vector<bool> zero(static_cast<std::size_t>(counts.cols()), true);
-  for (Eigen::Index g = 0; g < counts.cols(); ++g)
-    for (Eigen::Index j = 0; j < counts.rows() && zero[g]; ++j)
-      if (samples[j] && counts(j, g) != 0) zero[g] = false;
-  return zero;
-}
-
-// Copies the rows `genes` of `part` (fitted on a subset) into `whole`.
-void scatterRows(Eigen::MatrixXd& whole, const Eigen::MatrixXd& part, const std::vector<long>& genes) {
-  for (std::size_t k = 0; k < genes.size(); ++k) whole.row(genes[k]) = part.row(static_cast<Eigen::Index>(k));
-}
-
-void scatterFit(GlmFit& whole, const GlmFit& part, const std::vector<long>& genes) {
-  scatterRows(whole.beta, part.beta, genes);
-  scatterRows(whole.betaVariance, part.betaVariance, genes);
-  scatterRows(whole.mu, part.mu, genes);
-  scatterRows(whole.hatDiagonal, part.hatDiagonal, genes);
-  for (std::size_t k = 0; k < genes.size(); ++k) {
-    whole.logLikelihood[genes[k]] = part.logLikelihood[static_cast<Eigen::Index>(k)];
-    whole.converged[genes[k]] = part.converged[k];
-    whole.iterations[genes[k]] = part.iterations[static_cast<Eigen::Index>(k)];
-    whole.usedFallback[genes[k]] = part.usedFallback[k];
-  }
-}
-
-Counts selectGenes(const Counts& counts, const std::vector<long>& genes) {
-  Counts out(counts.rows(), static_cast<Eigen::Index>(genes.size()));
-  for (std::size_t k = 0; k < genes.size(); ++k) out.col(static_cast<Eigen::Index>(k)) = counts.col(genes[k]);
-  return out;
-}
-
-// One complete exact analysis with the given size factors.
+// One complete exact analysis with the given size factors: the steps of deseq_steps.h, in DESeq2's order.
 DeseqRun analyse(const Counts& counts, const std::vector<std::string>& geneNames, const Eigen::MatrixXd& X,
                  const Eigen::VectorXd& contrast, const Eigen::VectorXd& sizeFactors, const DeseqOptions& options) {
+  const DeExperiment experiment{counts, {}, geneNames, X, contrast, options.reducedModelMatrix, options.contrastSamples};
   DeseqRun run;
   run.sizeFactors = sizeFactors;
-  const int m = static_cast<int>(X.rows()), p = static_cast<int>(X.cols());
-
   run.dispersions = estimateDispersions(counts, sizeFactors, X, options.dispersion);
-  if (!run.dispersions.trend.note.empty()) run.notes.push_back(run.dispersions.trend.note);
-  run.finalDispersion = run.dispersions.dispersion();
-  run.fit = fitNegativeBinomialGlm(counts, sizeFactors, X, run.finalDispersion);
-  if (options.reducedModelMatrix)
-    run.reducedFit = fitNegativeBinomialGlm(counts, sizeFactors, *options.reducedModelMatrix, run.finalDispersion);
-
-  // Cook's distances on the original counts (DESeq2's calculateCooksDistance + recordMaxCooks).
-  const Eigen::MatrixXd normalized = counts.array().colwise() / sizeFactors.array();
-  const Eigen::VectorXd robust = robustMethodOfMomentsDispersion(normalized, X);
-  run.cooks = cooksDistances(counts, run.fit.mu.transpose(), run.fit.hatDiagonal.transpose(), robust, p);
-  Eigen::VectorXd maxCooksPerGene = maxCooks(run.cooks, X);
-
-  // With >= minReplicatesForReplace samples in a cell, outlier counts are replaced and those genes refitted
-  // (DESeq2's refitWithoutOutliers) with the trend and prior of the full data.
-  Counts used = counts;
-  std::vector<bool> zeroAfterReplacement;
-  const auto replaceable = samplesInCellsOfAtLeast(X, options.minReplicatesForReplace);
-  const bool anyReplaceable = options.minReplicatesForReplace > 0 &&
-                              std::find(replaceable.begin(), replaceable.end(), true) != replaceable.end();
-  if (anyReplaceable) {
-    const OutlierReplacement replacement =
-        replaceOutliers(counts, sizeFactors, run.cooks, X, options.minReplicatesForReplace);
-    const long flagged = std::count(replacement.flagged.begin(), replacement.flagged.end(), true);
-    if (flagged > 0) {
-      used = replacement.counts;
-      zeroAfterReplacement = replacement.nowAllZero;
-    }
-    if (!replacement.genesToRefit.empty()) {
-      run.refittedGenes = replacement.genesToRefit;
-      const Counts sub = selectGenes(used, run.refittedGenes);
-      const GeneWiseDispersions geneWise = estimateGeneWiseDispersions(sub, sizeFactors, X, options.dispersion);
-      const Eigen::VectorXd dispFit = run.dispersions.trend(geneWise.baseMean);
-      const MapDispersions map =
-          estimateMapDispersions(sub, X, geneWise.mu, geneWise.dispGeneEst, dispFit, run.dispersions.dispPriorVar,
-                                 run.dispersions.varLogDispEsts, options.dispersion);
-      for (std::size_t k = 0; k < run.refittedGenes.size(); ++k)
-        run.finalDispersion[run.refittedGenes[k]] = map.dispersion[static_cast<Eigen::Index>(k)];
-      scatterFit(run.fit, fitNegativeBinomialGlm(sub, sizeFactors, X, map.dispersion), run.refittedGenes);
-      if (run.reducedFit) {
-        scatterFit(*run.reducedFit, fitNegativeBinomialGlm(sub, sizeFactors, *options.reducedModelMatrix, map.dispersion),
-                   run.refittedGenes);
-      }
-      maxCooksPerGene = maxCooksAfterReplacement(run.cooks, X, replacement.replaceableSamples);
-      run.notes.push_back("replaced outlier counts and refitted " + std::to_string(run.refittedGenes.size()) +
-                          " genes (design cells with at least " + std::to_string(options.minReplicatesForReplace) +
-                          " replicates)");
-    }
-  }
-
-  ResultsInput input;
-  input.geneNames = geneNames;
-  input.baseMean = baseMeans(used, sizeFactors);
-  input.allZero = allZeroGenes(counts);
-  input.maxCooks = maxCooksPerGene;
-  input.zeroAfterReplacement = zeroAfterReplacement;
-  input.contrastAllZero = zeroInContrastGroups(used, options.contrastSamples);
-  const Eigen::MatrixXd log2Beta = run.fit.log2Beta();
-  Eigen::Index single = -1;
-  if (isUnitVector(contrast, single)) {
-    input.log2FoldChange = log2Beta.col(single);
-    input.lfcSE = run.fit.log2StandardError().col(single);
-  } else {
-    const ContrastEstimate estimate =
-        estimateContrast(log2Beta, coefficientCovariances(X, run.fit, run.finalDispersion), contrast);
-    input.log2FoldChange = estimate.log2FoldChange;
-    input.lfcSE = estimate.lfcSE;
-  }
-  if (run.reducedFit) {
-    input.likelihoodRatio = likelihoodRatioTest(run.fit.logLikelihood, run.reducedFit->logLikelihood,
-                                                p - static_cast<int>(options.reducedModelMatrix->cols()));
-  }
-  ResultsOptions resultsOptions = options.results;
-  resultsOptions.nSamples = m;
-  resultsOptions.nCoefficients = p;
-  if (run.reducedFit) resultsOptions.lfcThreshold = 0;
-  run.results = buildResults(input, resultsOptions);
+  DeFit fit = fitAndTest(experiment, sizeFactors, run.dispersions, options);
+  run.results = summarizeResults(experiment, fit, options.results);
+  run.finalDispersion = std::move(fit.finalDispersion);
+  run.fit = std::move(fit.fit);
+  run.reducedFit = std::move(fit.reducedFit);
+  run.cooks = std::move(fit.cooks);
+  run.refittedGenes = std::move(fit.refittedGenes);
+  run.notes = std::move(fit.notes);
   return run;
 }
 
