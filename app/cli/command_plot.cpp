@@ -1,5 +1,10 @@
 // `diffbio plot volcano|ma|qq|phist RESULTS.tsv --out FILE`: publication figures from a DE results table, headless.
 #include <QGuiApplication>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -88,6 +93,11 @@ int runPlot(const std::vector<std::string>& args) {
 
   // Painting text needs a QGuiApplication (fonts); offscreen, so the CLI runs on servers without a display.
   if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+  // Without a desktop session Qt warns that XDG_RUNTIME_DIR is unset; give it a private folder of our own instead.
+  if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
+    const QByteArray runtime = QByteArray("/tmp/diffbio-runtime-") + QByteArray::number(::getuid());
+    if (::mkdir(runtime.constData(), 0700) == 0 || errno == EEXIST) qputenv("XDG_RUNTIME_DIR", runtime);
+  }
   static int argc = 1;
   static char name[] = "diffbio";
   static char* argv[] = {name, nullptr};
