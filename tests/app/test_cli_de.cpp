@@ -1,5 +1,6 @@
 // `diffbio de` end to end: the real binary on the bundled pasilla demo, and its errors for bad input.
 #include "test_support.h"
+#include "cli_runner.h"
 
 #include <QProcess>
 
@@ -10,18 +11,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int exitCode = -1;
-  QString out, err;
-};
-
-Run runDiffbio(const QStringList& args) {
-  QProcess process;
-  process.start(QString(DIFFBIO_BUILD_DIR) + "/app/diffbio", args);
-  process.waitForFinished(300000);
-  return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-          QString::fromUtf8(process.readAllStandardError())};
-}
+using Run = diffbio::test::CliRun;
+using diffbio::test::runDiffbio;
 
 QString resource(const char* name) { return QString(DIFFBIO_TEST_DATA) + "/../../resources/demo/" + name; }
 

@@ -1,5 +1,6 @@
 // `diffbio info` end to end: the real binary on real files, its exit codes and its error messages.
 #include "test_support.h"
+#include "cli_runner.h"
 
 #include <QProcess>
 
@@ -7,19 +8,8 @@ using diffbio::test::sharedData;
 
 namespace {
 
-struct Run {
-  int exitCode = -1;
-  QString out;
-  QString err;
-};
-
-Run runDiffbio(const QStringList& args) {
-  QProcess process;
-  process.start(QString(DIFFBIO_BUILD_DIR) + "/app/diffbio", args);
-  process.waitForFinished(120000);
-  return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-          QString::fromUtf8(process.readAllStandardError())};
-}
+using Run = diffbio::test::CliRun;
+using diffbio::test::runDiffbio;
 
 }  // namespace
 

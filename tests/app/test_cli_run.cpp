@@ -1,5 +1,6 @@
 // `diffbio run` and `diffbio ops` end to end: the real binary on the bundled bulk DE template.
 #include "test_support.h"
+#include "cli_runner.h"
 
 #include <QProcess>
 
@@ -12,20 +13,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int exitCode = -1;
-  QString out, err;
-};
+using diffbio::test::diffbioBinary;
 
-QString binary() { return QString(DIFFBIO_BUILD_DIR) + "/app/diffbio"; }
-
-Run runDiffbio(const QStringList& args) {
-  QProcess process;
-  process.start(binary(), args);
-  process.waitForFinished(300000);
-  return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-          QString::fromUtf8(process.readAllStandardError())};
-}
+using Run = diffbio::test::CliRun;
+using diffbio::test::runDiffbio;
 
 QString resource(const QString& relative) { return QString(DIFFBIO_TEST_DATA) + "/../../resources/" + relative; }
 QString bulkDe() { return resource("pipelines/bulk_de.json"); }
@@ -153,7 +144,7 @@ class CliRunTest : public QObject {
     const auto dir = diffbio::test::scratchDir("cli_run_interrupt");
     writeSimulatedPipeline(dir / "slow.json");
     QProcess process;
-    process.start(binary(), {"run", str(dir / "slow.json"), "--out", str(dir / "out")});
+    process.start(diffbioBinary(), {"run", str(dir / "slow.json"), "--out", str(dir / "out")});
     QVERIFY(process.waitForStarted());
     // Interrupt once the simulation is done, while the DE steps (seconds) are running.
     QString out;

@@ -1,5 +1,6 @@
 // `diffbio train --demo de` end to end: the real binary, a short run, its files, its summary, and a resume.
 #include "test_support.h"
+#include "cli_runner.h"
 
 #include <QProcess>
 
@@ -10,18 +11,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int exitCode = -1;
-  QString out, err;
-};
-
-Run runDiffbio(const QStringList& args) {
-  QProcess process;
-  process.start(QString(DIFFBIO_BUILD_DIR) + "/app/diffbio", args);
-  process.waitForFinished(600000);
-  return {process.exitCode(), QString::fromUtf8(process.readAllStandardOutput()),
-          QString::fromUtf8(process.readAllStandardError())};
-}
+using Run = diffbio::test::CliRun;
+using diffbio::test::runDiffbio;
 
 int lineCount(const fs::path& path) {
   std::ifstream in(path);

@@ -1,9 +1,9 @@
 // docs/operators.md is generated from the operator registry (`diffbio ops --markdown`); this fails when an operator
 // changed and the file was not regenerated, so the documentation cannot drift from the code.
 #include "test_support.h"
+#include "cli_runner.h"
 
 #include <QFile>
-#include <QProcess>
 
 class OperatorDocsTest : public QObject {
   Q_OBJECT
@@ -12,10 +12,8 @@ class OperatorDocsTest : public QObject {
   void committedDocsMatchTheRegistry() {
     const auto dir = diffbio::test::scratchDir("operator_docs");
     const QString generated = QString::fromStdString((dir / "operators.md").string());
-    QProcess process;
-    process.start(QString(DIFFBIO_BUILD_DIR) + "/app/diffbio", {"ops", "--markdown", generated});
-    QVERIFY(process.waitForFinished(60000));
-    QCOMPARE(process.exitCode(), 0);
+    const auto run = diffbio::test::runDiffbio({"ops", "--markdown", generated});
+    QCOMPARE(run.exitCode, 0);
     QFile fresh(generated), committed(QString(DIFFBIO_TEST_DATA) + "/../../docs/operators.md");
     QVERIFY(fresh.open(QIODevice::ReadOnly) && committed.open(QIODevice::ReadOnly));
     QVERIFY2(fresh.readAll() == committed.readAll(),

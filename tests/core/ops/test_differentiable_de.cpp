@@ -1,6 +1,7 @@
 // The differentiable DE engine: its exact path equals the exact Wald test, its gradients equal finite differences,
 // and the seed's training experiment (label loss, Adam) improves detection.
 #include "test_support.h"
+#include "gradient_check.h"
 
 #include <torch/optim/adam.h>
 #include <torch/utils.h>
@@ -79,27 +80,7 @@ void perturb(const at::Tensor& parameter, double scale, std::mt19937& rng) {
   for (std::int64_t i = 0; i < flat.numel(); ++i) flat[i] = flat[i].item<double>() + normal(rng);
 }
 
-// Largest |autograd - central difference| over the entries of `parameter`, relative to the largest |autograd|.
-// Also returns that largest gradient, so a test can insist the gradient is not trivially zero.
-std::pair<double, double> gradientError(const at::Tensor& parameter, const std::function<at::Tensor()>& loss) {
-  if (parameter.grad().defined()) parameter.mutable_grad().zero_();
-  loss().backward();
-  const at::Tensor analytic = parameter.grad().clone().view(-1);
-  const double h = 1e-5;
-  at::Tensor flat = parameter.view(-1);
-  double maxError = 0, maxGrad = analytic.abs().max().item<double>();
-  torch::NoGradGuard noGrad;
-  for (std::int64_t i = 0; i < flat.numel(); ++i) {
-    const double original = flat[i].item<double>();
-    flat[i] = original + h;
-    const double up = loss().item<double>();
-    flat[i] = original - h;
-    const double down = loss().item<double>();
-    flat[i] = original;
-    maxError = std::max(maxError, std::abs((up - down) / (2 * h) - analytic[i].item<double>()));
-  }
-  return {maxError / maxGrad, maxGrad};
-}
+using diffbio::test::gradientError;
 
 }  // namespace
 

@@ -1,6 +1,7 @@
 // The loss registry: values against closed forms computed independently with std::lgamma, and gradients of the
 // count likelihoods against central finite differences in double precision.
 #include "test_support.h"
+#include "gradient_check.h"
 
 #include <torch/utils.h>
 
@@ -15,25 +16,9 @@ using namespace diffbio;
 
 namespace {
 
-// Largest |autograd - central difference| over the entries of x, relative to the largest |autograd|.
+// Relative error of autograd against central finite differences (tests/gradient_check.h).
 double gradientError(const at::Tensor& x, const std::function<at::Tensor()>& loss) {
-  if (x.grad().defined()) x.mutable_grad().zero_();
-  loss().backward();
-  const at::Tensor analytic = x.grad().clone().view(-1);
-  const double h = 1e-5;
-  double maxError = 0;
-  torch::NoGradGuard noGrad;
-  at::Tensor flat = x.view(-1);
-  for (std::int64_t i = 0; i < flat.numel(); ++i) {
-    const double original = flat[i].item<double>();
-    flat[i] = original + h;
-    const double up = loss().item<double>();
-    flat[i] = original - h;
-    const double down = loss().item<double>();
-    flat[i] = original;
-    maxError = std::max(maxError, std::abs((up - down) / (2 * h) - analytic[i].item<double>()));
-  }
-  return maxError / analytic.abs().max().item<double>();
+  return diffbio::test::gradientError(x, loss).relativeError;
 }
 
 // -log NB(y; mu, alpha) by the textbook formula, scalar doubles.
