@@ -192,76 +192,53 @@ std::optional<std::string> ParameterSpec::problemWith(const ParameterValue& valu
   return std::nullopt;
 }
 
-ParameterSpec intParameter(std::string name, std::int64_t defaultValue, std::string help) {
+namespace {
+// The fields every parameter has; the factories below add what is particular to their type.
+ParameterSpec makeParameter(std::string name, ParameterType type, ParameterValue defaultValue, std::string help) {
   ParameterSpec spec;
   spec.name = std::move(name);
-  spec.type = ParameterType::Int;
-  spec.defaultValue = defaultValue;
+  spec.type = type;
+  spec.defaultValue = std::move(defaultValue);
   spec.help = std::move(help);
   return spec;
+}
+}  // namespace
+
+ParameterSpec intParameter(std::string name, std::int64_t defaultValue, std::string help) {
+  return makeParameter(std::move(name), ParameterType::Int, defaultValue, std::move(help));
 }
 
 ParameterSpec floatParameter(std::string name, double defaultValue, std::string help) {
-  ParameterSpec spec;
-  spec.name = std::move(name);
-  spec.type = ParameterType::Float;
-  spec.defaultValue = defaultValue;
-  spec.help = std::move(help);
-  return spec;
+  return makeParameter(std::move(name), ParameterType::Float, defaultValue, std::move(help));
 }
 
 ParameterSpec boolParameter(std::string name, bool defaultValue, std::string help) {
-  ParameterSpec spec;
-  spec.name = std::move(name);
-  spec.type = ParameterType::Bool;
-  spec.defaultValue = defaultValue;
-  spec.help = std::move(help);
-  return spec;
+  return makeParameter(std::move(name), ParameterType::Bool, defaultValue, std::move(help));
 }
 
 ParameterSpec enumParameter(std::string name, std::vector<std::string> choices, std::string defaultValue,
                             std::string help) {
-  ParameterSpec spec;
-  spec.name = std::move(name);
-  spec.type = ParameterType::Enum;
+  ParameterSpec spec = makeParameter(std::move(name), ParameterType::Enum, std::move(defaultValue), std::move(help));
   spec.choices = std::move(choices);
-  spec.defaultValue = std::move(defaultValue);
-  spec.help = std::move(help);
   return spec;
 }
 
 ParameterSpec stringParameter(std::string name, std::string defaultValue, std::string help) {
-  ParameterSpec spec;
-  spec.name = std::move(name);
-  spec.type = ParameterType::String;
-  spec.defaultValue = std::move(defaultValue);
-  spec.help = std::move(help);
-  return spec;
+  return makeParameter(std::move(name), ParameterType::String, std::move(defaultValue), std::move(help));
 }
 
 ParameterSpec inputPathParameter(std::string name, std::string help) {
-  ParameterSpec spec;
-  spec.name = std::move(name);
-  spec.type = ParameterType::Path;
-  spec.defaultValue = std::string();
-  spec.help = std::move(help);
-  return spec;
+  return makeParameter(std::move(name), ParameterType::Path, std::string(), std::move(help));
 }
 
 ParameterSpec outputPathParameter(std::string name, std::string defaultValue, std::string help) {
-  ParameterSpec spec = inputPathParameter(std::move(name), std::move(help));
-  spec.defaultValue = std::move(defaultValue);
+  ParameterSpec spec = makeParameter(std::move(name), ParameterType::Path, std::move(defaultValue), std::move(help));
   spec.outputPath = true;
   return spec;
 }
 
 ParameterSpec geneListParameter(std::string name, std::string help) {
-  ParameterSpec spec;
-  spec.name = std::move(name);
-  spec.type = ParameterType::Genes;
-  spec.defaultValue = GeneList{};
-  spec.help = std::move(help);
-  return spec;
+  return makeParameter(std::move(name), ParameterType::Genes, GeneList{}, std::move(help));
 }
 
 // ---- Operator specs -----------------------------------------------------------------------------------------------
