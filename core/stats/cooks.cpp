@@ -14,19 +14,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// R's mean(): a long double sum, then one refinement pass (summary.c), so trimmed means agree to the last bit.
-double rMean(const double* values, std::size_t n) {
-  long double sum = 0;
-  for (std::size_t i = 0; i < n; ++i) sum += values[i];
-  sum /= static_cast<long double>(n);
-  if (std::isfinite(static_cast<double>(sum))) {
-    long double correction = 0;
-    for (std::size_t i = 0; i < n; ++i) correction += values[i] - sum;
-    sum += correction / static_cast<long double>(n);
-  }
-  return static_cast<double>(sum);
-}
-
 // R's rowMeans(): a long double sum divided by n.
 double rowMean(const Eigen::MatrixXd& matrix, Eigen::Index gene) {
   long double sum = 0;
@@ -47,30 +34,8 @@ TrimRule trimRuleFor(std::size_t cellSize) {
   return {1.0 / 8.0, 1.51};
 }
 
-// trimmedMean of values that are sorted already (trim > 0) and free of NaN.
-double trimmedMeanOfSorted(const std::vector<double>& values, double trim) {
-  const std::size_t n = values.size();
-  if (trim >= 0.5) return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2.0;
-  const auto drop = static_cast<std::size_t>(std::floor(static_cast<double>(n) * trim));
-  return rMean(values.data() + drop, n - 2 * drop);
-}
-
 bool anyNaN(const std::vector<double>& values) {
-  for (double v : values)
-    if (std::isnan(v)) return true;
-  return false;
-}
-
-// trimmedMean, sorting `values` in place (no copy): the sorted values, hence the result, are the same.
-double trimmedMeanInPlace(std::vector<double>& values, double trim) {
-  const std::size_t n = values.size();
-  if (n == 0) return kNaN;
-  if (anyNaN(values)) return kNaN;
-  if (trim > 0) {
-    std::sort(values.begin(), values.end());
-    return trimmedMeanOfSorted(values, trim);
-  }
-  return rMean(values.data(), n);
+  return std::any_of(values.begin(), values.end(), [](double v) { return std::isnan(v); });
 }
 
 // Scaled trimmed variance of one gene over `samples` around their trimmed mean; `values` and `squares` are scratch.
@@ -106,7 +71,7 @@ double trimmedVarianceOver(const Eigen::MatrixXd& normalized, Eigen::Index gene,
   while (left > 0) squares[out++] = square(--left);
   while (right < n) squares[out++] = square(right++);
   if (anyNaN(squares)) return kNaN;
-  return rule.scale * trimmedMeanOfSorted(squares, rule.trim);
+  return rule.scale * trimmedMeanOfSorted(squares.data(), squares.size(), rule.trim);
 }
 
 }  // namespace
@@ -134,8 +99,6 @@ std::vector<bool> samplesInCellsOfAtLeast(const Eigen::MatrixXd& modelMatrix, in
   for (std::size_t i = 0; i < cell.size(); ++i) result[i] = size[static_cast<std::size_t>(cell[i])] >= n;
   return result;
 }
-
-double trimmedMean(std::vector<double> values, double trim) { return trimmedMeanInPlace(values, trim); }
 
 Eigen::VectorXd robustMethodOfMomentsDispersion(const Eigen::MatrixXd& normalizedCounts,
                                                 const Eigen::MatrixXd& modelMatrix) {

@@ -10,15 +10,14 @@
 #include <limits>
 #include <vector>
 
+#include "core/stats/r_summaries.h"  // trimmedMean, which the outlier replacement uses
+
 namespace diffbio::stats {
 
 // Cell number of each sample (0, 1, ... in order of first appearance) by identical model-matrix rows.
 std::vector<int> designCells(const Eigen::MatrixXd& modelMatrix);
 // nOrMoreInCell: for each sample, whether its design cell holds at least n samples (itself included).
 std::vector<bool> samplesInCellsOfAtLeast(const Eigen::MatrixXd& modelMatrix, int n);
-
-// R's mean(values, trim): drop floor(n * trim) values from each end, average the rest (median for trim >= 0.5).
-double trimmedMean(std::vector<double> values, double trim);
 
 // robustMethodOfMomentsDisp: a per-gene dispersion that one outlying count cannot inflate. The variance is the
 // largest over design cells with >= 3 samples of a scaled trimmed variance around the cell's trimmed mean (trim

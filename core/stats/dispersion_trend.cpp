@@ -1,5 +1,7 @@
 #include "core/stats/dispersion_trend.h"
 
+#include "core/stats/r_summaries.h"
+
 #include <Eigen/QR>
 #include <algorithm>
 #include <cmath>
@@ -120,15 +122,6 @@ DispersionFitType parseDispersionFitType(const std::string& name) {
   throw std::invalid_argument("unknown dispersion fit type '" + name + "': use parametric, local or mean");
 }
 
-double trimmedMean(Eigen::VectorXd values, double trim) {
-  const Eigen::Index n = values.size();
-  if (n == 0) return kNaN;
-  std::sort(values.data(), values.data() + n);
-  const auto lo = static_cast<Eigen::Index>(std::floor(static_cast<double>(n) * trim));  // 0-based first kept
-  const Eigen::Index hi = n - lo;                                                         // one past the last
-  return values.segment(lo, hi - lo).mean();
-}
-
 bool fitParametricTrend(const Eigen::VectorXd& means, const Eigen::VectorXd& dispersions, double& asymptDisp,
                         double& extraPois) {
   Eigen::Vector2d coefs(0.1, 1.0);
@@ -191,8 +184,7 @@ DispersionTrend fitDispersionTrend(const Eigen::VectorXd& baseMeans, const Eigen
     std::vector<double> kept;
     for (Eigen::Index i = 0; i < geneWise.size(); ++i)
       if (geneWise[i] > 10 * minDisp) kept.push_back(geneWise[i]);
-    trend.meanDispersion =
-        trimmedMean(Eigen::Map<Eigen::VectorXd>(kept.data(), static_cast<Eigen::Index>(kept.size())), 0.001);
+    trend.meanDispersion = trimmedMean(std::move(kept), 0.001);
   }
   return trend;
 }

@@ -42,7 +42,4 @@ DispersionTrend fitDispersionTrend(const Eigen::VectorXd& baseMeans, const Eigen
 bool fitParametricTrend(const Eigen::VectorXd& means, const Eigen::VectorXd& dispersions, double& asymptDisp,
                         double& extraPois);
 
-// R's mean(x, trim = trim).
-double trimmedMean(Eigen::VectorXd values, double trim);
-
 }  // namespace diffbio::stats

@@ -1,5 +1,7 @@
 #include "core/stats/multiple_testing.h"
 
+#include "core/stats/r_summaries.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -205,19 +207,9 @@ Eigen::VectorXd quantilesType7(Eigen::VectorXd values, const Eigen::VectorXd& pr
   const Eigen::Index n = values.size();
   Eigen::VectorXd q = Eigen::VectorXd::Constant(probabilities.size(), kNaN);
   if (n == 0) return q;
-  std::sort(values.data(), values.data() + n);
-  for (Eigen::Index k = 0; k < probabilities.size(); ++k) {
-    // R: index <- 1 + (n - 1) * probs; lo <- floor(index); hi <- ceiling(index) (1-based).
-    const double index = 1.0 + static_cast<double>(n - 1) * probabilities[k];
-    const double lo = std::floor(index), hi = std::ceil(index);
-    const double atLo = values[static_cast<Eigen::Index>(lo) - 1];
-    const double atHi = values[static_cast<Eigen::Index>(hi) - 1];
-    q[k] = atLo;
-    if (index > lo && atHi != atLo) {
-      const double h = index - lo;
-      q[k] = (1.0 - h) * atLo + h * atHi;
-    }
-  }
+  std::sort(values.data(), values.data() + n);  // once, for all the probabilities
+  for (Eigen::Index k = 0; k < probabilities.size(); ++k)
+    q[k] = quantileType7Sorted(values.data(), static_cast<std::size_t>(n), probabilities[k]);
   return q;
 }
 

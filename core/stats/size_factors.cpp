@@ -191,27 +191,6 @@ SizeFactorMethod parseSizeFactorMethod(const std::string& name) {
                               "' (choose ratio, poscounts, upperquartile, tmm or mode)");
 }
 
-double median(Eigen::VectorXd values) {
-  const Eigen::Index n = values.size();
-  if (n == 0) return std::nan("");
-  double* data = values.data();
-  std::nth_element(data, data + n / 2, data + n);
-  const double upper = data[n / 2];
-  if (n % 2 == 1) return upper;
-  const double lower = *std::max_element(data, data + n / 2);
-  return 0.5 * (lower + upper);
-}
-
-double quantileType7(Eigen::VectorXd values, double probability) {
-  const Eigen::Index n = values.size();
-  if (n == 0) return std::nan("");
-  std::sort(values.data(), values.data() + n);
-  const double h = (static_cast<double>(n) - 1) * probability;
-  const auto lo = static_cast<Eigen::Index>(std::floor(h));
-  const Eigen::Index hi = std::min(lo + 1, n - 1);
-  return values[lo] + (h - static_cast<double>(lo)) * (values[hi] - values[lo]);
-}
-
 Eigen::MatrixXd logRatiosToGeometricMean(const Counts& counts) {
   const Eigen::Index nSamples = counts.rows();
   std::vector<Eigen::Index> allPositive;

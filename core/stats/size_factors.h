@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/data/count_matrix.h"
+#include "core/stats/r_summaries.h"  // median and quantileType7, used here and by callers
 
 namespace diffbio::stats {
 
@@ -34,10 +35,5 @@ Eigen::MatrixXd logRatiosToGeometricMean(const Counts& counts);
 
 // The location of the highest density of `values` (a kernel density mode; Silverman bandwidth).
 double kernelDensityMode(const Eigen::VectorXd& values);
-
-// Median as R computes it (mean of the two middle values for an even count). `values` is taken by copy.
-double median(Eigen::VectorXd values);
-// Quantile with R's default type 7 interpolation.
-double quantileType7(Eigen::VectorXd values, double probability);
 
 }  // namespace diffbio::stats

@@ -12,6 +12,7 @@
 #include "core/io/count_readers.h"
 #include "core/io/sample_sheet.h"
 #include "core/stats/dispersion.h"
+#include "core/stats/r_summaries.h"
 #include "core/stats/dispersion_prior.h"
 #include "core/stats/nb_glm.h"
 #include "core/stats/size_factors.h"
@@ -304,8 +305,7 @@ class DispersionTest : public QObject {
   }
 
   void meanTrendIsTheTrimmedMean() {
-    Eigen::VectorXd values(6);
-    values << 3, 1, 2, 100, 4, 5;
+    const std::vector<double> values{3, 1, 2, 100, 4, 5};
     QCOMPARE(stats::trimmedMean(values, 0.2), 3.5);  // R: mean(c(3,1,2,100,4,5), trim = 0.2) = 3.5
   }
 
