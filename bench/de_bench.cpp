@@ -17,7 +17,6 @@
 //   --shared-data  the reference data folder (default: ../shared/data beside the source tree)
 //   --diffbio      the CLI binary (default: ../app/diffbio next to this program's build folder)
 //   --only         pasilla | 64k | 20k: run one dataset
-#include <ATen/Parallel.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <fcntl.h>
@@ -40,6 +39,7 @@
 #include "core/io/count_readers.h"
 #include "core/io/sample_sheet.h"
 #include "core/stats/deseq.h"
+#include "core/util/parallel.h"
 #include "core/util/threads.h"
 
 namespace fs = std::filesystem;
@@ -295,8 +295,8 @@ int main(int argc, char** argv) {
     }
   }
 
-  std::printf("de_bench: %d LibTorch threads (at::get_num_threads() = %d), %d run(s) each; data in %s\n",
-              threadsInForce, at::get_num_threads(), runs, work.c_str());
+  std::printf("de_bench: %d threads (parallelThreads() = %d), %d run(s) each; data in %s\n",
+              threadsInForce, parallelThreads(), runs, work.c_str());
   std::printf("diffbio: %s\n", diffbioPath.c_str());
   for (const Dataset& d : datasets) {
     if (d.name == "64k" && !fs::exists(d.counts)) simulate({64000, 4, 1.5, 2.2, 0.03, 64008}, d.counts, d.samples);

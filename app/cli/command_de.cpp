@@ -6,7 +6,7 @@
 #include "app/cli/commands.h"
 #include "core/io/count_readers.h"
 #include "core/io/sample_sheet.h"
-#include "core/ops/de/de_experiment.h"
+#include "core/stats/de_design.h"
 #include "core/io/table_writer.h"
 #include "core/stats/deseq.h"
 #include "core/util/error.h"
@@ -97,14 +97,14 @@ int runDe(const std::vector<std::string>& args) {
   const io::LoadedCounts loaded = io::readCounts(countsPath, readOptions);
   for (const auto& note : loaded.notes) std::cerr << "note: " << note << "\n";
 
-  ops::DeDesignRequest request;
+  stats::DeDesignRequest request;
   request.formula = *parsed.value("design");
   request.contrast = *parsed.value("contrast");
   request.reducedFormula = parsed.value("reduced", "");
   request.roundCounts = parsed.flag("round");
   request.countsPath = countsPath;
   request.samplesPath = samplesPath;
-  const ops::DeDesign design = ops::buildDeDesign(loaded, io::readSampleSheet(samplesPath), request);
+  const stats::DeDesign design = stats::buildDeDesign(loaded, io::readSampleSheet(samplesPath), request);
   for (const auto& note : design.notes) std::cerr << "warning: " << note << " (--round)\n";
   if (!design.sampleMapping.empty()) {
     std::cerr << "matched sample sheet rows to count columns by name containment:\n";

@@ -1,9 +1,14 @@
 // `diffbio`: the headless command-line tool. Each subcommand lives in its own file (command_*.cpp).
+//
+// This file builds two programs (app/CMakeLists.txt): `diffbio-engine` with every command (commands.cpp), and the
+// light `diffbio` with the commands that need no LibTorch (commands_light.cpp, DIFFBIO_CLI_LIGHT), which hands
+// everything else, --help included, to diffbio-engine.
 #include <cstring>
 #include <iostream>
 #include <string>
 
 #include "app/cli/commands.h"
+#include "app/cli/engine_forward.h"
 #include "core/util/error.h"
 #include "core/util/threads.h"
 
@@ -25,6 +30,9 @@ int main(int argc, char** argv) {
   while (first < argc && argv[first][0] == '-') {
     const std::string option = argv[first];
     if (option == "--help" || option == "-h") {
+#ifdef DIFFBIO_CLI_LIGHT
+      return diffbio::cli::forwardToEngine(argc, argv);  // the engine lists every command
+#endif
       printUsage(std::cout);
       return 0;
     }
@@ -38,10 +46,16 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (first >= argc) {
+#ifdef DIFFBIO_CLI_LIGHT
+    return diffbio::cli::forwardToEngine(argc, argv);
+#endif
     printUsage(std::cerr);
     return 2;
   }
   diffbio::configureThreads(threads);
+#ifndef DIFFBIO_CLI_LIGHT
+  diffbio::configureTensorThreads();
+#endif
   const std::string name = argv[first];
   for (const auto& command : diffbio::cli::allCommands()) {
     if (name != command.name) continue;
@@ -59,6 +73,9 @@ int main(int argc, char** argv) {
       return 1;
     }
   }
+#ifdef DIFFBIO_CLI_LIGHT
+  return diffbio::cli::forwardToEngine(argc, argv);
+#endif
   std::cerr << "diffbio: unknown command '" << name << "'\n";
   printUsage(std::cerr);
   return 2;

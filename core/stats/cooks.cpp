@@ -1,6 +1,6 @@
 #include "core/stats/cooks.h"
 
-#include <ATen/Parallel.h>
+#include "core/util/parallel.h"
 
 #include <algorithm>
 #include <boost/math/distributions/fisher_f.hpp>
@@ -127,7 +127,7 @@ Eigen::VectorXd robustMethodOfMomentsDispersion(const Eigen::MatrixXd& normalize
 
   constexpr double kMinDispersion = 0.04;  // not 1e-8: else the outlier's whole cell gets extreme distances
   Eigen::VectorXd dispersion(normalizedCounts.cols());
-  at::parallel_for(0, normalizedCounts.cols(), 256, [&](std::int64_t begin, std::int64_t end) {
+  parallelFor(0, normalizedCounts.cols(), 256, [&](std::int64_t begin, std::int64_t end) {
     std::vector<double> scratch, squares;
     scratch.reserve(static_cast<std::size_t>(normalizedCounts.rows()));
     for (std::int64_t g = begin; g < end; ++g) {
@@ -149,7 +149,7 @@ Eigen::MatrixXd cooksDistances(const Eigen::MatrixXd& counts, const Eigen::Matri
     throw std::invalid_argument("cooksDistances: counts, mu, hat diagonals and dispersions disagree in shape");
   const double p = nCoefficients;
   Eigen::MatrixXd cooks(counts.rows(), counts.cols());
-  at::parallel_for(0, counts.cols(), 1024, [&](std::int64_t begin, std::int64_t end) {
+  parallelFor(0, counts.cols(), 1024, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t g = begin; g < end; ++g) {
       for (Eigen::Index j = 0; j < counts.rows(); ++j) {
         const double m = mu(j, g), h = hatDiagonals(j, g);

@@ -1,6 +1,6 @@
 #include "core/stats/deseq.h"
 
-#include <ATen/Parallel.h>
+#include "core/util/parallel.h"
 #include <Eigen/Cholesky>
 #include <Eigen/QR>
 
@@ -10,7 +10,7 @@
 #include <limits>
 
 #include "core/stats/deseq_steps.h"
-#include "core/stats/parallel_chunks.h"
+
 #include "core/stats/size_factors.h"
 #include "core/stats/vst.h"
 #include "core/util/error.h"
@@ -129,7 +129,7 @@ Eigen::MatrixXd coefficientCovariances(const Eigen::MatrixXd& X, const GlmFit& f
   const Eigen::Index p = X.cols(), nGenes = fit.mu.rows();
   const Eigen::VectorXd ridge = ridgeLog2(options, p) / std::pow(std::log(2.0), 2);
   Eigen::MatrixXd out = Eigen::MatrixXd::Constant(nGenes, p * p, kNaN);
-  at::parallel_for(0, nGenes, 256, [&](std::int64_t begin, std::int64_t end) {
+  parallelFor(0, nGenes, 256, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t g = begin; g < end; ++g) {
       const double alpha = dispersions[g];
       if (!std::isfinite(alpha) || !fit.mu.row(g).allFinite()) continue;

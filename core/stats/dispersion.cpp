@@ -1,6 +1,6 @@
 #include "core/stats/dispersion.h"
 
-#include <ATen/Parallel.h>
+#include "core/util/parallel.h"
 
 #include <Eigen/QR>
 #include <algorithm>
@@ -12,7 +12,7 @@
 #include "core/stats/dispersion_fit.h"
 #include "core/stats/dispersion_prior.h"
 #include "core/stats/nb_glm.h"
-#include "core/stats/parallel_chunks.h"
+
 #include "core/util/error.h"
 
 namespace diffbio::stats {
@@ -95,7 +95,7 @@ GeneWiseDispersions estimateGeneWiseDispersions(const Counts& counts, const Eige
   // momentsDispEstimate). With as many groups as coefficients the means are the linear-model fit
   // (linearModelMuNormalized).
   for (Eigen::Index g = 0; g < nGenes; ++g) fitted[static_cast<std::size_t>(g)] = y.col(g).maxCoeff() > 0;
-  at::parallel_for(0, nGenes, kGrain, [&](std::int64_t begin, std::int64_t end) {
+  parallelFor(0, nGenes, kGrain, [&](std::int64_t begin, std::int64_t end) {
     Eigen::VectorXd normalized(n), linear(n);
     for (std::int64_t g = begin; g < end; ++g) {
       normalized = y.col(g).cwiseQuotient(sizeFactors);

@@ -1,6 +1,6 @@
 #include "core/stats/nb_glm.h"
 
-#include <ATen/Parallel.h>
+#include "core/util/parallel.h"
 
 #include <Eigen/Cholesky>
 #include <Eigen/QR>
@@ -12,7 +12,7 @@
 #include "core/stats/model_matrix_groups.h"
 #include "core/stats/nb_glm_fallback.h"
 #include "core/stats/nb_likelihood.h"
-#include "core/stats/parallel_chunks.h"
+
 
 namespace diffbio::stats {
 

@@ -1,6 +1,6 @@
 #include "core/stats/size_factors.h"
 
-#include <ATen/Parallel.h>
+#include "core/util/parallel.h"
 
 #include <algorithm>
 #include <cmath>
@@ -53,7 +53,7 @@ Eigen::VectorXd medianOfRatios(const Counts& counts) {
                      "use poscounts (--size-factors poscounts), or filter out samples with very few reads");
   }
   Eigen::VectorXd factors(counts.rows());
-  at::parallel_for(0, counts.rows(), 1, [&](std::int64_t begin, std::int64_t end) {
+  parallelFor(0, counts.rows(), 1, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t j = begin; j < end; ++j) factors[j] = std::exp(median(ratios.col(j)));
   });
   return factors;
@@ -164,7 +164,7 @@ Eigen::VectorXd modeOfRatios(const Counts& counts) {
                      "use poscounts (--size-factors poscounts)");
   }
   Eigen::VectorXd factors(counts.rows());
-  at::parallel_for(0, counts.rows(), 1, [&](std::int64_t begin, std::int64_t end) {
+  parallelFor(0, counts.rows(), 1, [&](std::int64_t begin, std::int64_t end) {
     for (std::int64_t j = begin; j < end; ++j) factors[j] = std::exp(kernelDensityMode(ratios.col(j)));
   });
   return factors;
@@ -197,7 +197,7 @@ Eigen::MatrixXd logRatiosToGeometricMean(const Counts& counts) {
   for (Eigen::Index g = 0; g < counts.cols(); ++g)
     if ((counts.col(g).array() > 0).all()) allPositive.push_back(g);
   Eigen::MatrixXd ratios(static_cast<Eigen::Index>(allPositive.size()), nSamples);
-  at::parallel_for(0, static_cast<std::int64_t>(allPositive.size()), 256, [&](std::int64_t begin, std::int64_t end) {
+  parallelFor(0, static_cast<std::int64_t>(allPositive.size()), 256, [&](std::int64_t begin, std::int64_t end) {
     Eigen::ArrayXd logs(nSamples);
     for (std::int64_t k = begin; k < end; ++k) {
       logs = counts.col(allPositive[static_cast<std::size_t>(k)]).array().log();

@@ -3,7 +3,7 @@
 #include "core/ops/de/de_operators.h"
 
 #include "core/io/loaded_counts.h"
-#include "core/ops/de/de_experiment.h"
+#include "core/stats/de_design.h"
 #include "core/ops/de/seed_simulator.h"
 #include "core/ops/registry.h"
 #include "core/stats/deseq_steps.h"
@@ -32,12 +32,12 @@ data::Table genesBySamples(const Eigen::MatrixXd& values, const stats::DeExperim
 class DesignOp : public Operator {
  public:
   OperatorOutputs run(const OperatorInputs& in, const ParameterValues& p, RunContext&) override {
-    DeDesignRequest request;
+    stats::DeDesignRequest request;
     request.formula = p.text("formula");
     request.contrast = p.text("contrast");
     request.reducedFormula = p.text("reduced");
     request.roundCounts = p.flag("round");
-    DeDesign design = buildDeDesign(in.get<io::LoadedCounts>("counts"), in.get<data::Table>("samples"), request);
+    stats::DeDesign design = stats::buildDeDesign(in.get<io::LoadedCounts>("counts"), in.get<data::Table>("samples"), request);
     return {{"design", Value::make(PortType::Design, std::move(design.experiment))}};
   }
 };

@@ -4,7 +4,7 @@
 
 #include "core/io/count_readers.h"
 #include "core/io/sample_sheet.h"
-#include "core/ops/de/de_experiment.h"
+#include "core/stats/de_design.h"
 #include "core/ops/registry.h"
 #include "core/pipeline/executor.h"
 #include "core/pipeline/pipeline_file.h"
@@ -44,11 +44,11 @@ class DeOperatorsTest : public QObject {
 
     // The same analysis through the engine's one-call driver.
     const auto counts = io::readCounts(test::sharedData("pasilla/pasilla_gene_counts.tsv"));
-    ops::DeDesignRequest request;
+    stats::DeDesignRequest request;
     request.formula = "~ type + condition";
     request.contrast = "condition,treated,untreated";
     const auto design =
-        ops::buildDeDesign(counts, io::readSampleSheet(test::sharedData("pasilla/pasilla_sample_annotation.csv")), request);
+        stats::buildDeDesign(counts, io::readSampleSheet(test::sharedData("pasilla/pasilla_sample_annotation.csv")), request);
     stats::DeseqOptions options;
     options.contrastSamples = design.experiment.contrastSamples;
     const auto direct = stats::runDeseq(design.experiment.counts, design.experiment.geneNames,

@@ -2,7 +2,6 @@
 // with PyDESeq2 (final dispersions).
 #include "test_support.h"
 
-#include <ATen/Parallel.h>
 
 #include <chrono>
 #include <ctime>
@@ -16,6 +15,7 @@
 #include "core/stats/dispersion_prior.h"
 #include "core/stats/nb_glm.h"
 #include "core/stats/size_factors.h"
+#include "core/util/parallel.h"
 #include "core/util/threads.h"
 
 using namespace diffbio;
@@ -142,7 +142,7 @@ class DispersionTest : public QObject {
     const stats::GlmFit fit = stats::fitNegativeBinomialGlm(counts, sf, x, got.dispersion());
     const std::string glmTime = clock.lap();
     qInfo("%s: wall/CPU seconds: dispersions %s + final GLM %s (%d threads); gene-wise means from %s",
-          qPrintable(tag), dispersionTime.c_str(), glmTime.c_str(), at::get_num_threads(),
+          qPrintable(tag), dispersionTime.c_str(), glmTime.c_str(), parallelThreads(),
           got.geneWise.linearModelMeans ? "the linear model" : "the NB GLM");
     QVERIFY(got.trend.note.empty());
     const double asympt = relativeError(got.trend.asymptDisp, floatColumn(wantTrend, "asympDisp")[0]);
@@ -401,7 +401,7 @@ class DispersionTest : public QObject {
     const std::string glmTime = clock.lap();
     qInfo("  %d x %d, %d threads, wall/CPU seconds: size factors %s, gene-wise %s (mean %.1f proposals), "
           "trend + prior %s, MAP %s (mean %.1f proposals), final GLM %s (mean %.1f IRLS iterations); total %s",
-          nGenes, n, at::get_num_threads(), sizeFactorTime.c_str(), geneWiseTime.c_str(),
+          nGenes, n, parallelThreads(), sizeFactorTime.c_str(), geneWiseTime.c_str(),
           geneWise.dispGeneIter.cast<double>().mean(), trendTime.c_str(), mapTime.c_str(),
           map.dispMapIter.cast<double>().mean(), glmTime.c_str(), fit.iterations.cast<double>().mean(),
           clock.total().c_str());

@@ -8,7 +8,7 @@
 #include "core/io/loaded_counts.h"
 #include "core/stats/deseq_steps.h"
 
-namespace diffbio::ops {
+namespace diffbio::stats {
 
 struct DeDesignRequest {
   std::string formula = "~ condition";
@@ -19,7 +19,7 @@ struct DeDesignRequest {
 };
 
 struct DeDesign {
-  stats::DeExperiment experiment;
+  DeExperiment experiment;
   std::vector<std::string> sampleMapping;  // "sheet name -> count column" when the containment rule matched them
   std::vector<std::string> notes;          // e.g. that counts were rounded
 };
@@ -29,4 +29,4 @@ struct DeDesign {
 // roundCounts), NaN or negative counts, and every design problem Design reports.
 DeDesign buildDeDesign(const io::LoadedCounts& counts, const data::Table& sheet, const DeDesignRequest& request);
 
-}  // namespace diffbio::ops
+}  // namespace diffbio::stats

@@ -1,4 +1,4 @@
-#include "core/ops/de/de_experiment.h"
+#include "core/stats/de_design.h"
 
 #include <sstream>
 
@@ -6,7 +6,7 @@
 #include "core/io/sample_sheet.h"
 #include "core/util/error.h"
 
-namespace diffbio::ops {
+namespace diffbio::stats {
 
 namespace {
 
@@ -73,4 +73,4 @@ DeDesign buildDeDesign(const io::LoadedCounts& counts, const data::Table& sheet,
   return out;
 }
 
-}  // namespace diffbio::ops
+}  // namespace diffbio::stats
