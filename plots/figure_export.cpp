@@ -108,12 +108,18 @@ void exportCsv(const PlotModel& model, const std::string& path) {
   open(file, path);
   const auto& p = model.points;
   QByteArray out = "name," + csvField(model.xLabel.isEmpty() ? QStringLiteral("x") : model.xLabel).toUtf8() + "," +
-                   csvField(model.yLabel.isEmpty() ? QStringLiteral("y") : model.yLabel).toUtf8() + ",category\n";
+                   csvField(model.yLabel.isEmpty() ? QStringLiteral("y") : model.yLabel).toUtf8() + ",category";
+  // The value behind a continuous colour (expression, a QC metric) is part of the plotted data.
+  const bool values = p.value.size() == p.count() && p.count() > 0;
+  if (values) out += "," + csvField(p.valueName.isEmpty() ? QStringLiteral("value") : p.valueName).toUtf8();
+  out += "\n";
   for (std::size_t i = 0; i < p.count(); ++i) {
     const int c = p.category.empty() ? 0 : p.category[i];
     const QString category = c >= 0 && c < int(model.categories.size()) ? model.categories[c].name : QString();
     out += csvField(p.names.empty() ? QString::number(i + 1) : p.names[i]).toUtf8() + "," + number(p.x[i]) + "," +
-           number(p.y[i]) + "," + csvField(category).toUtf8() + "\n";
+           number(p.y[i]) + "," + csvField(category).toUtf8();
+    if (values) out += "," + number(p.value[i]);
+    out += "\n";
   }
   // A histogram has no points: its bins are the data.
   for (std::size_t b = 0; b < model.bars.heights.size(); ++b)

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 
 #include "plots/de_plot_style.h"
@@ -24,7 +25,9 @@ PlotModel maPlot(const DeResults& results, const DePlotOptions& options) {
     points.category.push_back(category);
   }
   model.lines.push_back({ReferenceLine::Orientation::Horizontal, 0.0, QColor(90, 90, 90), false});
-  model.labelled = mostSignificant(results.padj, options.labelTop);
+  model.labelPriority = mostSignificant(results.padj, results.padj.size());
+  model.labelled.assign(model.labelPriority.begin(),
+                        model.labelPriority.begin() + std::min(options.labelTop, model.labelPriority.size()));
   return model;
 }
 

@@ -21,12 +21,22 @@ struct PlotStyle {
   QFont font(double size, bool bold = false) const;
 };
 
+// One legend entry: the category and its text ("up (1,203)").
+struct LegendEntry {
+  std::size_t category = 0;
+  QString text;
+};
+
 struct PlotFrame {
   QRectF target;      // the whole figure
   QRectF area;        // the plot area inside the axes
   double xMin = 0, xMax = 1, yMin = 0, yMax = 1;
   Ticks xTicks, yTicks;
-  double legendTop = 0;  // baseline row of the legend, between title and plot area
+  double legendTop = 0;  // top of the legend row, between title and plot area (LegendPosition::Top)
+  // Right of the plot area: the legend column(s) (LegendPosition::Right) and/or the colour bar. Empty when unused.
+  QRectF side;
+  int legendColumns = 1;
+  std::vector<LegendEntry> legend;  // counted once per layout (a pass over every point)
 
   double mapX(double x) const { return area.left() + (x - xMin) / (xMax - xMin) * area.width(); }
   double mapY(double y) const { return area.bottom() - (y - yMin) / (yMax - yMin) * area.height(); }
@@ -37,8 +47,16 @@ struct PlotFrame {
   }
 };
 
-// Lays out `model` in `target`: margins sized from the tick labels, titles and legend actually present.
-PlotFrame layoutPlot(const PlotModel& model, const QRectF& target, const PlotStyle& style = {});
+std::vector<LegendEntry> legendEntries(const PlotModel& model);
+
+// Lays out `model` in `target`: margins sized from the tick labels, titles and legend actually present. `range`
+// overrides the model's range (a zoomed view) without copying the model.
+// `legend` reuses entries counted before (they do not depend on the range), sparing a pass over 10^6 points.
+PlotFrame layoutPlot(const PlotModel& model, const QRectF& target, const PlotStyle& style = {},
+                     const DataRange* range = nullptr, const std::vector<LegendEntry>* legend = nullptr);
+
+// Layout of the colour bar inside frame.side: the bar itself (its top is the high end).
+QRectF colourBarRect(const PlotModel& model, const PlotFrame& frame, const PlotStyle& style);
 
 // Layout positions of every point (NaN where x or y is missing), in the frame's coordinates.
 std::vector<QPointF> pointPositions(const PlotModel& model, const PlotFrame& frame);

@@ -25,7 +25,7 @@ struct Extent {
 
 }  // namespace
 
-void fitRange(PlotModel& model) {
+DataRange fittedRange(const PlotModel& model) {
   Extent extent;
   const auto& p = model.points;
   for (std::size_t i = 0; i < p.count(); ++i)
@@ -51,10 +51,17 @@ void fitRange(PlotModel& model) {
   // 4 % padding; bars sit on the axis, so no padding below a histogram's zero.
   const double xPad = std::max(extent.xHigh - extent.xLow, 1e-9) * 0.04;
   const double yPad = std::max(extent.yHigh - extent.yLow, 1e-9) * 0.04;
-  model.xMin = extent.xLow - (bars.heights.empty() ? xPad : 0);
-  model.xMax = extent.xHigh + (bars.heights.empty() ? xPad : 0);
-  model.yMin = extent.yLow - (bars.heights.empty() ? yPad : 0);
-  model.yMax = extent.yHigh + yPad;
+  DataRange range;
+  range.xMin = extent.xLow - (bars.heights.empty() ? xPad : 0);
+  range.xMax = extent.xHigh + (bars.heights.empty() ? xPad : 0);
+  range.yMin = extent.yLow - (bars.heights.empty() ? yPad : 0);
+  range.yMax = extent.yHigh + yPad;
+  return range;
+}
+
+void fitRange(PlotModel& model) {
+  const DataRange range = fittedRange(model);
+  model.xMin = range.xMin, model.xMax = range.xMax, model.yMin = range.yMin, model.yMax = range.yMax;
 }
 
 }  // namespace diffbio::plots

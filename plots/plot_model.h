@@ -21,6 +21,9 @@ struct PointLayer {
   std::vector<int> category;      // index into PlotModel::categories
   std::vector<float> size;        // empty = PlotModel::pointSize for every point
   std::vector<QString> names;     // gene names for tooltips, labels and CSV (may be empty)
+  // A value behind the colour (expression, a QC metric) for tooltips and CSV; empty when colour is a category.
+  std::vector<double> value;
+  QString valueName;
   std::size_t count() const { return x.size(); }
 };
 
@@ -51,6 +54,20 @@ struct Bars {
   QColor outline = QColor(40, 90, 130);
 };
 
+// A continuous colour scale shown as a vertical bar right of the plot area. The points themselves carry a category
+// each (one per colour step, not in the legend), so painting stays category-by-category for every colouring.
+struct ColourBar {
+  QString title;
+  double low = 0, high = 1;
+  // Evenly spaced from low to high; empty = no colour bar. The model's last colours.size() categories are these
+  // steps (so a new colour map re-colours the points by editing categories).
+  std::vector<QColor> colours;
+  bool shown() const { return !colours.empty(); }
+};
+
+// Where the legend goes: one row above the plot (few categories) or a column on the right (clusters).
+enum class LegendPosition { Top, Right };
+
 struct PlotModel {
   QString title, xLabel, yLabel;
   QString note;  // a short remark inside the plot area, e.g. "λ = 1.02"
@@ -63,15 +80,32 @@ struct PlotModel {
   PointLayer points;
   float pointSize = 3.5f;
   std::vector<std::size_t> labelled;  // indices of points to label with their names, most important first
+  // Points by importance (most significant first) for "label the top N"; empty = by y, largest first.
+  std::vector<std::size_t> labelPriority;
+
+  // A categorical x axis (groups, samples): ticks at 0, 1, ... labelled with these names instead of numbers.
+  std::vector<QString> xCategories;
 
   std::vector<ReferenceLine> lines;
+  // Volcano thresholds the user may drag: the vertical lines at ±lfc move together, the horizontal one alone; on
+  // release the points are re-coloured by the volcano rule (|x| >= lfc and y >= cut: up or down).
+  bool thresholdsDraggable = false;
   std::vector<Curve> curves;
   std::vector<Band> bands;
   Bars bars;
 
   // Legend entries show the number of points in each category ("up (1,203)").
   bool legendCounts = true;
+  LegendPosition legendPosition = LegendPosition::Top;
+  QString legendTitle;  // heading of a right-hand legend (the colouring column)
+  ColourBar colourBar;
 };
+
+struct DataRange {
+  double xMin = 0, xMax = 1, yMin = 0, yMax = 1;
+};
+// The range fitRange would choose, without copying the model (point layers may hold 10^6 points).
+DataRange fittedRange(const PlotModel& model);
 
 // Fills xMin..yMax from the points, bars, curves and bands, with a small margin so markers are not cut at the edge.
 void fitRange(PlotModel& model);

@@ -58,7 +58,10 @@ PlotModel volcanoPlot(const DeResults& results, const DePlotOptions& options) {
   // With padj on the y axis the cut is exactly -log10(alpha); with raw p it is where padj crosses alpha.
   const double cut = options.volcanoUsesPadj ? options.alpha : largestSignificantP;
   if (cut > 0) model.lines.push_back({ReferenceLine::Orientation::Horizontal, -std::log10(cut)});
-  model.labelled = mostSignificant(p, options.labelTop);
+  model.labelPriority = mostSignificant(p, p.size());
+  model.labelled.assign(model.labelPriority.begin(),
+                        model.labelPriority.begin() + std::min(options.labelTop, model.labelPriority.size()));
+  model.thresholdsDraggable = options.lfcThreshold > 0 && cut > 0;
   return model;
 }
 

@@ -1,4 +1,5 @@
-// `diffbio plot volcano|ma|qq|phist RESULTS.tsv --out FILE`: publication figures from a DE results table, headless.
+// `diffbio plot KIND TABLE --out FILE`: publication figures from the tables `diffbio de` writes (results,
+// dispersions, VST) and from embeddings, headless.
 #include <QGuiApplication>
 
 #include <sys/stat.h>
@@ -9,11 +10,15 @@
 #include <iostream>
 #include <memory>
 #include <regex>
+#include <algorithm>
 
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
 #include "core/io/sample_sheet.h"
+#include "core/util/error.h"
+#include "plots/bulk_qc_plots.h"
 #include "plots/de_plots.h"
+#include "plots/embedding_plot.h"
 #include "plots/figure_export.h"
 
 namespace diffbio::cli {
@@ -21,12 +26,18 @@ namespace diffbio::cli {
 namespace {
 
 constexpr const char* kHelp =
-    "usage: diffbio plot volcano|ma|qq|phist RESULTS.tsv --out FILE.{png,svg,pdf,csv} [options]\n\n"
-    "Draws a figure from a DE results table (as `diffbio de` writes: baseMean, log2FoldChange, pvalue, padj).\n"
-    "  volcano  log2 fold change vs -log10 p, up / down / not significant, top genes labelled\n"
-    "  ma       log10 mean of normalised counts vs log2 fold change\n"
-    "  qq       observed vs expected -log10 p with a 95 % band and the genomic inflation factor\n"
-    "  phist    histogram of p-values\n\n"
+    "usage: diffbio plot KIND TABLE --out FILE.{png,svg,pdf,csv} [options]\n\n"
+    "From a DE results table (as `diffbio de` writes: baseMean, log2FoldChange, pvalue, padj):\n"
+    "  volcano     log2 fold change vs -log10 p, up / down / not significant, top genes labelled\n"
+    "  ma          log10 mean of normalised counts vs log2 fold change\n"
+    "  qq          observed vs expected -log10 p with a 95 % band and the genomic inflation factor\n"
+    "  phist       histogram of p-values\n"
+    "From other tables:\n"
+    "  dispersion  DISPERSIONS.tsv (`diffbio de --dispersions-out`): gene-wise, trend, final, outliers\n"
+    "  pca         VST.tsv (`diffbio de --vst-out`): sample PCA on the 500 most variable genes\n"
+    "              [--samples SHEET --color COLUMN] [--top N]\n"
+    "  embedding   COORDS.csv (first two numeric columns: UMAP, t-SNE or PCA per cell)\n"
+    "              [--samples OBS.csv --color COLUMN]: categories get a legend, numbers a colour bar\n\n"
     "  --out FILE        .png, .svg or .pdf (vector, every point kept), or .csv for the plotted data\n"
     "  --size WxHmm      physical size (default 120x90mm; \"in\" for inches)\n"
     "  --dpi N           PNG resolution (default 300)\n"
@@ -34,7 +45,11 @@ constexpr const char* kHelp =
     "  --alpha A         significance: padj < A (default 0.05)\n"
     "  --lfc T           volcano: |log2 fold change| >= T to count as up or down (default 1)\n"
     "  --y pvalue|padj   volcano y axis (default pvalue)\n"
-    "  --title TEXT      figure title\n";
+    "  --title TEXT      figure title\n"
+    "  --samples SHEET   pca/embedding: table with one row per sample or cell (matched by name)\n"
+    "  --color COLUMN    pca/embedding: the column of --samples that colours the points\n"
+    "  --top N           pca: number of most variable genes (default 500)\n"
+    "  --colormap NAME   embedding with a numeric --color: viridis, magma, inferno, plasma, cividis, greys\n";
 
 double positiveNumber(const Arguments& parsed, const std::string& name, double fallback) {
   const auto text = parsed.value(name);
@@ -65,10 +80,74 @@ plots::FigureSize parseSize(const Arguments& parsed) {
   return size;
 }
 
+// The --color column of --samples, in the order of `names` (every name must have a row).
+data::Column colourColumn(const Arguments& parsed, const std::vector<std::string>& names) {
+  const auto sheetPath = parsed.value("samples");
+  const auto colour = parsed.value("color");
+  if (!sheetPath || !colour) throw UsageError("--samples and --color go together");
+  const data::Table sheet = io::readSampleSheet(*sheetPath);
+  if (!sheet.find(*colour)) {
+    std::string available;
+    for (const auto& column : sheet.columns()) available += (available.empty() ? "" : ", ") + column.name();
+    throw diffbio::InputError({*sheetPath}, "no column '" + *colour + "'", "choose one of: " + available);
+  }
+  std::vector<std::size_t> rows;
+  const auto& sheetNames = sheet.rowNames();
+  for (const auto& name : names) {
+    const auto found = std::find(sheetNames.begin(), sheetNames.end(), name);
+    if (found == sheetNames.end())
+      throw diffbio::InputError({*sheetPath}, "no row for '" + name + "'",
+                                "give one row per sample or cell of the table");
+    rows.push_back(std::size_t(found - sheetNames.begin()));
+  }
+  return sheet.selectRows(rows).column(*colour);
+}
+
+plots::PlotModel embeddingFigure(const Arguments& parsed, const std::string& input, const QString& title) {
+  const data::Table coordinates = io::readSampleSheet(input);
+  std::vector<const data::Column*> numeric;
+  for (const auto& column : coordinates.columns())
+    if (column.type() == data::ColumnType::Float || column.type() == data::ColumnType::Int) numeric.push_back(&column);
+  if (numeric.size() < 2)
+    throw diffbio::InputError({input}, "an embedding needs two numeric columns",
+                              "give one row per cell: name, x, y");
+  plots::Embedding embedding;
+  embedding.names = coordinates.rowNames();
+  for (std::size_t i = 0; i < coordinates.nRows(); ++i) {
+    embedding.x.push_back(numeric[0]->number(i).value_or(std::nan("")));
+    embedding.y.push_back(numeric[1]->number(i).value_or(std::nan("")));
+  }
+  embedding.xLabel = QString::fromStdString(numeric[0]->name());
+  embedding.yLabel = QString::fromStdString(numeric[1]->name());
+  plots::EmbeddingOptions options;
+  options.title = title;
+  if (const auto map = parsed.value("colormap"))
+    if (!plots::colourMapFromName(QString::fromStdString(*map), options.colourMap))
+      throw UsageError("--colormap is one of " + plots::colourMapNames().join(", ").toStdString());
+  if (!parsed.value("color")) return plots::embeddingPlain(embedding, options);
+  return plots::embeddingByColumn(embedding, colourColumn(parsed, embedding.names), options);
+}
+
+plots::PlotModel pcaFigure(const Arguments& parsed, const std::string& input, const QString& title) {
+  const std::size_t top = std::size_t(positiveNumber(parsed, "top", 500));
+  if (top < 2) throw UsageError("--top needs at least 2 genes");
+  const plots::SamplePca pca = plots::samplePca(io::readSampleSheet(input), top, input);
+  std::vector<std::string> groups;
+  QString colourTitle;
+  if (parsed.value("color")) {
+    const data::Column column = colourColumn(parsed, pca.samples);
+    for (std::size_t i = 0; i < column.size(); ++i) groups.push_back(column.isMissing(i) ? "" : column.text(i));
+    colourTitle = QString::fromStdString(column.name());
+  }
+  return plots::pcaPlot(pca, groups, colourTitle, 0, 1, title);
+}
+
 }  // namespace
 
 int runPlot(const std::vector<std::string>& args) {
-  const Arguments parsed(args, {"out", "size", "dpi", "label-top", "alpha", "lfc", "y", "title"}, {"help"});
+  const Arguments parsed(
+      args, {"out", "size", "dpi", "label-top", "alpha", "lfc", "y", "title", "samples", "color", "top", "colormap"},
+      {"help"});
   if (parsed.flag("help")) {
     std::cout << kHelp;
     return 0;
@@ -76,8 +155,9 @@ int runPlot(const std::vector<std::string>& args) {
   if (parsed.positional().size() != 2) throw UsageError("give a plot kind and a results table");
   const std::string kind = parsed.positional()[0];
   const std::string input = parsed.positional()[1];
-  if (kind != "volcano" && kind != "ma" && kind != "qq" && kind != "phist")
-    throw UsageError("unknown plot '" + kind + "' (volcano, ma, qq or phist)");
+  const bool deKind = kind == "volcano" || kind == "ma" || kind == "qq" || kind == "phist";
+  if (!deKind && kind != "dispersion" && kind != "pca" && kind != "embedding")
+    throw UsageError("unknown plot '" + kind + "' (volcano, ma, qq, phist, dispersion, pca or embedding)");
   const auto out = parsed.value("out");
   if (!out) throw UsageError("--out FILE is required");
 
@@ -103,14 +183,28 @@ int runPlot(const std::vector<std::string>& args) {
   static char* argv[] = {name, nullptr};
   QGuiApplication app(argc, argv);
 
-  const plots::DeResults results = plots::deResultsFromTable(io::readSampleSheet(input), input);
   plots::PlotModel model;
-  if (kind == "volcano") model = plots::volcanoPlot(results, options);
-  else if (kind == "ma") model = plots::maPlot(results, options);
-  else if (kind == "qq") model = plots::qqPlot(results.pvalue, options);
-  else model = plots::pvalueHistogram(results, options);
+  std::string what;
+  if (kind == "dispersion") {
+    model = plots::dispersionPlot(io::readSampleSheet(input), input, options.title);
+    what = std::to_string(model.curves.front().points.size()) + " genes";
+  } else if (kind == "pca") {
+    model = pcaFigure(parsed, input, options.title);
+    what = std::to_string(model.points.count()) + " samples; " + model.xLabel.toStdString() + ", " +
+           model.yLabel.toStdString();
+  } else if (kind == "embedding") {
+    model = embeddingFigure(parsed, input, options.title);
+    what = std::to_string(model.points.count()) + " points";
+  } else {
+    const plots::DeResults results = plots::deResultsFromTable(io::readSampleSheet(input), input);
+    if (kind == "volcano") model = plots::volcanoPlot(results, options);
+    else if (kind == "ma") model = plots::maPlot(results, options);
+    else if (kind == "qq") model = plots::qqPlot(results.pvalue, options);
+    else model = plots::pvalueHistogram(results, options);
+    what = std::to_string(results.size()) + " genes";
+  }
   plots::exportFigure(model, *out, size);
-  std::cout << "wrote " << *out << " (" << kind << ", " << results.size() << " genes";
+  std::cout << "wrote " << *out << " (" << kind << ", " << what;
   if (!model.note.isEmpty()) std::cout << "; " << model.note.toStdString();
   std::cout << ")\n";
   return 0;

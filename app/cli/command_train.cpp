@@ -1,27 +1,26 @@
-// `diffbio train --demo de`: the seed-000 training experiment from the command line. Simulates the seed's data,
-// fits it exactly (DESeq2's method), starts the differentiable DE module from that fit, trains it with the seed's
-// label loss and compares detection before and after training with the exact pipeline, which needs no labels.
+// `diffbio train PIPELINE.json` (or `--demo de`): runs a pipeline whose training nodes (core/train/
+// training_operator.h) learn by gradient descent, with their standard parameters overridden from the flags, prints
+// the loss as it falls, and writes each training node's log and checkpoint into --out. A training node's metrics
+// table (before, after, and e.g. the exact pipeline for comparison) is printed at the end.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <csignal>
-#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iomanip>
 #include <iostream>
 #include <sstream>
 
-#include <nlohmann/json.hpp>
-
-#include <torch/utils.h>
-
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
-#include "core/data/design.h"
-#include "core/io/atomic_output.h"
-#include "core/ops/de/differentiable_de.h"
-#include "core/ops/de/seed_simulator.h"
-#include "core/stats/deseq.h"
-#include "core/train/trainer.h"
+#include "core/data/table.h"
+#include "core/ops/registry.h"
+#include "core/pipeline/executor.h"
+#include "core/pipeline/pipeline_file.h"
+#include "core/pipeline/validation.h"
+#include "core/train/demo_pipelines.h"
+#include "core/train/training_context.h"
 #include "core/util/error.h"
 
 namespace diffbio::cli {
@@ -29,21 +28,27 @@ namespace diffbio::cli {
 namespace {
 
 constexpr const char* kHelp =
-    "usage: diffbio train --demo de [--out DIR] [--epochs N] [--lr X] [--optimizer adam] [--resume CHECKPOINT]\n"
-    "                     [--seed S]\n\n"
-    "Trains the differentiable DE module on the seed-000 experiment (2,000 genes, 50 control vs 50 treatment\n"
-    "samples, the first 200 genes up 2-fold): exact DESeq2-style fit -> learnable size factors, coefficients and\n"
-    "dispersions -> the seed's label loss (binary cross-entropy of the soft significance against the known DE genes).\n"
-    "Prints precision, recall and F1 of the hard calls (p < 0.05) before and after, next to the exact pipeline\n"
-    "(padj < 0.05), which uses no labels.\n\n"
-    "  --demo de          the only demo so far (pipeline files are not trainable yet)\n"
-    "  --out DIR          training_log.tsv and checkpoint.pt go here (default .)\n"
-    "  --epochs N         total epochs, one full-data step each (default 100, as the seed)\n"
-    "  --lr X             learning rate (default 0.01, as the seed)\n"
-    "  --optimizer NAME   adam (default) | adamw | sgd | lbfgs\n"
-    "  --resume FILE      continue from a checkpoint written by this command (same --seed and --optimizer)\n"
-    "  --seed S           seed of the simulated data and of the trainer (default 42, as the seed)\n\n"
-    "Ctrl-C stops after the current step and still writes the log and a checkpoint to resume from (exit 130).\n";
+    "usage: diffbio train PIPELINE.json [--out DIR] [--epochs N] [--lr X] [--optimizer NAME] [--seed S]\n"
+    "                     [--resume CHECKPOINT]\n"
+    "       diffbio train --demo de [same options]\n\n"
+    "Runs a pipeline with training nodes (category Training, e.g. train.de_labels), prints the loss every few\n"
+    "steps, and writes training_log.tsv (step, epoch, loss, lr, loss components, metrics) and checkpoint.pt into\n"
+    "DIR (with several training nodes: NODE.training_log.tsv and NODE.checkpoint.pt). Other sinks of the pipeline\n"
+    "write into DIR too. At the end each training node's metrics are printed before and after training, next to\n"
+    "the references it computes (the DE demo: the exact pipeline with the robust default, which uses no labels).\n\n"
+    "  --demo de          the seed-000 experiment, the same graph as resources/pipelines/de_training_demo.json:\n"
+    "                     2,000 simulated genes, 50 vs 50 samples, exact DE -> learnable size factors,\n"
+    "                     coefficients and dispersions trained with the seed's label loss (Adam, lr 0.01,\n"
+    "                     100 epochs)\n"
+    "  --out DIR          where the files go (default .)\n"
+    "  --epochs N         total epochs of every training node (a resumed run continues up to N)\n"
+    "  --lr X             learning rate\n"
+    "  --optimizer NAME   adam | adamw | sgd | lbfgs\n"
+    "  --seed S           the trainer's random seed\n"
+    "  --resume FILE      continue from a checkpoint written by the same node on the same data and settings;\n"
+    "                     the log then holds the earlier steps and the new ones (one training node only)\n\n"
+    "Ctrl-C stops after the current step and still writes the log and a checkpoint to resume from (exit 130).\n"
+    "Exit status: 0 done; 1 a node failed or training diverged; 2 a bad option or pipeline; 130 interrupted.\n";
 
 CancelToken trainInterrupt;
 void onTrainInterrupt(int) {
@@ -51,40 +56,105 @@ void onTrainInterrupt(int) {
   std::signal(SIGINT, SIG_DFL);
 }
 
-struct Scores {
-  double precision = 0, recall = 0, f1 = 0;
-  int calls = 0;
-};
-
-Scores scoresOf(const std::vector<bool>& calls, const std::vector<bool>& truth) {
-  const ops::DetectionMetrics m = ops::detectionMetrics(calls, truth);
-  return {m.precision, m.recall, m.f1, m.truePositives + m.falsePositives};
-}
-
-// Prints every 10th step and keeps every step for training_log.tsv.
-class LogListener : public train::TrainingListener {
- public:
-  std::ostringstream rows;
-  void onStep(const train::TrainingEvent& e) override {
-    rows << e.step << '\t' << std::setprecision(10) << e.loss << '\t' << e.learningRate << '\t'
-         << e.metrics.at("precision") << '\t' << e.metrics.at("recall") << '\t' << e.metrics.at("f1") << '\n';
-    if (e.step % 10 == 0 || e.step == e.totalSteps)
-      std::cout << "step " << std::setw(4) << e.step << "/" << e.totalSteps << "  loss " << std::fixed
-                << std::setprecision(6) << e.loss << "  F1 " << std::setprecision(4) << e.metrics.at("f1")
-                << "  lr " << std::defaultfloat << e.learningRate << std::endl;
-  }
-};
-
-double number(const Arguments& parsed, const std::string& name, double fallback) {
-  const auto text = parsed.value(name);
-  if (!text) return fallback;
+std::int64_t wholeNumber(const Arguments& parsed, const std::string& name) {
+  const std::string text = *parsed.value(name);
   try {
     std::size_t used = 0;
-    const double value = std::stod(*text, &used);
-    if (used == text->size()) return value;
+    const long long value = std::stoll(text, &used);
+    if (used == text.size() && value >= 0) return value;
   } catch (const std::exception&) {
   }
-  throw UsageError("--" + name + " takes a number, not '" + *text + "'");
+  throw UsageError("--" + name + " takes a whole number >= 0, not '" + text + "'");
+}
+
+double positiveNumber(const Arguments& parsed, const std::string& name) {
+  const std::string text = *parsed.value(name);
+  try {
+    std::size_t used = 0;
+    const double value = std::stod(text, &used);
+    if (used == text.size() && value > 0 && std::isfinite(value)) return value;
+  } catch (const std::exception&) {
+  }
+  throw UsageError("--" + name + " takes a positive number, not '" + text + "'");
+}
+
+// Read without a folder, as `diffbio run` does: inputs resolve against the file's folder, outputs against --out.
+pipeline::Graph readPipeline(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError({path}, "cannot open the pipeline file", "check the path");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return pipeline::parsePipeline(text.str(), {}, path);
+}
+
+// Loss lines every tenth of the run (and the last step), with the node's name when there are several.
+class LossPrinter : public train::TrainingObserver {
+ public:
+  explicit LossPrinter(bool nameNodes) : nameNodes_(nameNodes) {}
+
+  void trainingStarted(const std::string& node, const train::TrainingStart& start) override {
+    started_ = std::chrono::steady_clock::now();
+    firstStep_ = start.firstStep;
+    every_ = std::max<std::int64_t>(1, std::min<std::int64_t>(10, (start.totalSteps + 9) / 10));
+    std::cout << prefix(node) << (start.firstStep > 0 ? "resumed at step " + std::to_string(start.firstStep) + " of "
+                                                       : "training ")
+              << (start.firstStep > 0 ? "" : "for ") << start.totalSteps << (start.firstStep > 0 ? "" : " steps")
+              << "\n";
+  }
+  void trainingStep(const std::string& node, const train::TrainingEvent& e) override {
+    if (e.step % every_ != 0 && e.step != e.totalSteps) return;
+    std::cout << prefix(node) << "step " << std::setw(4) << e.step << "/" << e.totalSteps << "  loss " << std::fixed
+              << std::setprecision(6) << e.loss;
+    for (const char* metric : {"f1", "accuracy", "mse"})
+      if (const auto found = e.metrics.find(metric); found != e.metrics.end())
+        std::cout << "  " << metric << " " << std::setprecision(4) << found->second;
+    std::cout << "  lr " << std::defaultfloat << e.learningRate << std::endl;
+  }
+  void trainingFinished(const std::string& node, const train::TrainingResult& result) override {
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started_).count();
+    const auto steps = result.steps - firstStep_;
+    std::cout << prefix(node) << result.message << " in " << std::setprecision(3) << seconds << " s ("
+              << (seconds > 0 ? double(steps) / seconds : 0.0) << " steps/s)" << std::defaultfloat << std::endl;
+  }
+
+ private:
+  std::string prefix(const std::string& node) const { return nameNodes_ ? "[" + node + "] " : ""; }
+  bool nameNodes_;
+  std::chrono::steady_clock::time_point started_;
+  std::int64_t firstStep_ = 0, every_ = 10;
+};
+
+// The metrics table turned on its side: one line per column (before, after, references), one column per quantity,
+// the usual detection scores first.
+void printMetrics(const data::Table& metrics) {
+  std::vector<std::size_t> order;
+  for (const char* preferred : {"precision", "recall", "f1", "calls", "loss"})
+    for (std::size_t r = 0; r < metrics.nRows(); ++r)
+      if (metrics.rowNames()[r] == preferred) order.push_back(r);
+  for (std::size_t r = 0; r < metrics.nRows(); ++r)
+    if (std::find(order.begin(), order.end(), r) == order.end()) order.push_back(r);
+  std::size_t labelWidth = 16;
+  for (const auto& column : metrics.columns()) labelWidth = std::max(labelWidth, column.name().size() + 10);
+  std::cout << std::left << std::setw(static_cast<int>(labelWidth)) << "" << std::right;
+  for (auto r : order) std::cout << std::setw(11) << metrics.rowNames()[r];
+  std::cout << "\n";
+  for (const auto& column : metrics.columns()) {
+    std::string label = column.name();
+    if (label == "before" || label == "after") label += " training";
+    std::cout << std::left << std::setw(static_cast<int>(labelWidth)) << label << std::right;
+    for (auto r : order) {
+      const double value = column.floats()[r];
+      std::ostringstream cell;
+      if (std::isnan(value))
+        cell << "-";
+      else if (value == std::floor(value) && std::fabs(value) < 1e9)
+        cell << static_cast<long long>(value);
+      else
+        cell << std::fixed << std::setprecision(4) << value;
+      std::cout << std::setw(11) << cell.str();
+    }
+    std::cout << "\n";
+  }
 }
 
 }  // namespace
@@ -95,114 +165,78 @@ int runTrain(const std::vector<std::string>& args) {
     std::cout << kHelp;
     return 0;
   }
-  if (!parsed.positional().empty())
-    throw UsageError("training a pipeline file is not supported yet; use --demo de");
-  if (parsed.value("demo", "") != "de") throw UsageError("--demo de is required (the only training demo so far)");
-  const double epochs = number(parsed, "epochs", 100), seed = number(parsed, "seed", 42);
-  if (epochs < 0 || epochs != std::floor(epochs)) throw UsageError("--epochs takes a whole number >= 0");
-  if (seed < 0 || seed != std::floor(seed)) throw UsageError("--seed takes a whole number >= 0");
-  train::TrainerOptions options;
-  options.optimizer = parsed.value("optimizer", "adam");
-  options.learningRate = number(parsed, "lr", 1e-2);
-  options.epochs = static_cast<std::int64_t>(epochs);
-  options.seed = static_cast<std::uint64_t>(seed);
-  if (!(options.learningRate > 0)) throw UsageError("--lr must be positive");
-  const std::filesystem::path out = parsed.value("out", ".");
-  std::filesystem::create_directories(out);
+  const auto demo = parsed.value("demo");
+  if (demo && *demo != "de") throw UsageError("unknown demo '" + *demo + "' (the training demo is: de)");
+  if (demo == std::nullopt && parsed.positional().size() != 1)
+    throw UsageError("give one pipeline file, or --demo de");
+  if (demo && !parsed.positional().empty()) throw UsageError("give either a pipeline file or --demo de, not both");
 
-  // The seed's experiment and the exact fit with the default (robust) options: size factors "auto".
-  ops::SeedDeSimulationOptions simulation;
-  simulation.seed = options.seed;
-  const ops::SeedDeSimulation sim = ops::simulateSeedDeExperiment(simulation);
-  const auto& counts = sim.counts.dense();
-  const Eigen::MatrixXd modelMatrix = data::Design("~ condition", sim.samples).modelMatrix();
-  const auto exactStart = std::chrono::steady_clock::now();
-  const stats::DeseqRun exact =
-      stats::runDeseq(counts, sim.counts.geneNames(), modelMatrix, Eigen::Vector2d(0.0, 1.0));
-  const double exactSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - exactStart).count();
-  std::vector<bool> exactCalls;
-  for (double padj : exact.results.table.column("padj").floats()) exactCalls.push_back(padj < 0.05);
-  std::cout << "exact fit (" << exact.sizeFactorDecision.method << " size factors) in " << std::setprecision(3)
-            << exactSeconds << " s\n";
+  const std::string file = demo ? std::string() : parsed.positional().front();
+  pipeline::Graph graph = demo ? train::deTrainingDemoPipeline() : readPipeline(file);
+  const auto& registry = ops::Registry::global();
 
-  auto de = ops::DifferentiableDe::fromExactFit(counts, exact.sizeFactors, modelMatrix, exact.fit,
-                                                exact.finalDispersion);
-  at::Tensor labels = at::zeros({static_cast<std::int64_t>(sim.isDe.size())}, at::kDouble);
-  for (std::size_t g = 0; g < sim.isDe.size(); ++g)
-    if (sim.isDe[g]) labels[static_cast<std::int64_t>(g)] = 1.0;
+  std::vector<std::string> trainers;
+  for (const auto& node : graph.nodes())
+    if (const auto* spec = registry.findSpec(node.operatorId); spec && train::isTrainingOperator(*spec))
+      trainers.push_back(node.id);
+  if (trainers.empty())
+    throw UsageError("the pipeline has no training node (an operator of the category Training, e.g. "
+                     "train.de_labels); use `diffbio run` for pipelines without one");
+  if (parsed.value("resume") && trainers.size() > 1)
+    throw UsageError("--resume needs a pipeline with one training node; this one has " +
+                     std::to_string(trainers.size()));
 
-  // The label loss and the hard-call metrics come from one forward pass per step.
-  auto loss = [&](const train::StepContext&) {
-    const ops::DeOutputs outputs = de->forward();
-    const Scores s = scoresOf(de->significantCalls(outputs), sim.isDe);
-    train::StepOutput step;
-    step.loss = de->labelLoss(outputs, labels);
-    step.metrics = {{"precision", s.precision}, {"recall", s.recall}, {"f1", s.f1}};
-    return step;
-  };
-  auto currentScores = [&] {
-    torch::NoGradGuard noGrad;
-    const ops::DeOutputs outputs = de->forward();
-    return std::make_pair(de->labelLoss(outputs, labels).item<double>(),
-                          scoresOf(de->significantCalls(outputs), sim.isDe));
-  };
-
-  train::Trainer trainer(de, loss, options);
-  const nlohmann::json description = {{"demo", "de"}, {"seed", options.seed}, {"genes", simulation.nGenes},
-                                      {"samples", simulation.nSamples}};
-  if (const auto resume = parsed.value("resume")) {
-    const std::string json = trainer.loadCheckpoint(*resume);
-    const auto saved = nlohmann::json::parse(json, nullptr, false);
-    if (saved != description)
-      throw InputError({*resume}, "the checkpoint is for another experiment (" + json + ")",
-                       "resume with the --seed it was written with");
-    std::cout << "resumed at step " << trainer.step() << " of " << trainer.totalSteps() << "\n";
+  // The flags override the standard training parameters; the files go into --out under fixed names.
+  const bool several = trainers.size() > 1;
+  for (const auto& id : trainers) {
+    if (parsed.value("epochs")) graph.setParameter(id, "epochs", wholeNumber(parsed, "epochs"));
+    if (parsed.value("seed")) graph.setParameter(id, "seed", wholeNumber(parsed, "seed"));
+    if (parsed.value("lr")) graph.setParameter(id, "learning_rate", positiveNumber(parsed, "lr"));
+    if (const auto optimizer = parsed.value("optimizer")) graph.setParameter(id, "optimizer", *optimizer);
+    if (const auto resume = parsed.value("resume")) {
+      if (!std::filesystem::exists(*resume))
+        throw InputError({*resume}, "no such checkpoint file", "give the checkpoint.pt an earlier run wrote");
+      graph.setParameter(id, "resume_from", std::filesystem::absolute(*resume).lexically_normal().string());
+    }
+    graph.setParameter(id, "checkpoint", several ? id + ".checkpoint.pt" : std::string("checkpoint.pt"));
+    graph.setParameter(id, "log", several ? id + ".training_log.tsv" : std::string("training_log.tsv"));
   }
+  pipeline::throwIfInvalid(graph, demo ? "the de demo" : file);  // e.g. an unknown --optimizer: exit 2
 
-  const auto [lossBefore, before] = currentScores();
-  LogListener log;
-  trainer.setListener(&log);
+  const std::filesystem::path out = parsed.value("out", ".");
+  pipeline::Executor executor;
+  if (!demo) executor.setPipelineFolder(std::filesystem::absolute(file).lexically_normal().parent_path());
+  executor.setOutputFolder(out);
+  LossPrinter printer(several);
+  executor.setTraining(&printer);
+
   trainInterrupt.reset();
   const auto previous = std::signal(SIGINT, onTrainInterrupt);
-  const std::int64_t firstStep = trainer.step();
-  const auto trainStart = std::chrono::steady_clock::now();
-  const train::TrainingResult result = trainer.run(&trainInterrupt);
-  const double trainSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - trainStart).count();
+  const pipeline::RunSummary summary = executor.run(graph, trainInterrupt);
   std::signal(SIGINT, previous);
-  const auto [lossAfter, after] = currentScores();
 
-  {
-    io::AtomicOutputFile file((out / "training_log.tsv").string(), 0);
-    file << "step\tloss\tlr\tprecision\trecall\tf1\n" << log.rows.str();
-    file.commit();
-  }
-  trainer.saveCheckpoint((out / "checkpoint.pt").string(), description.dump());
-
-  const Scores exactScores = scoresOf(exactCalls, sim.isDe);
-  const std::int64_t steps = result.steps - firstStep;
-  std::cout << result.message << " in " << std::setprecision(3) << trainSeconds << " s ("
-            << (trainSeconds > 0 ? double(steps) / trainSeconds : 0.0) << " steps/s)\n"
-            << "label loss: " << std::fixed << std::setprecision(4) << lossBefore << " -> " << lossAfter << "\n\n"
-            << std::left << std::setw(34) << "" << std::right << std::setw(10) << "precision" << std::setw(10)
-            << "recall" << std::setw(10) << "F1" << std::setw(8) << "calls" << "\n";
-  auto row = [](const std::string& name, const Scores& s) {
-    std::cout << std::left << std::setw(34) << name << std::right << std::setw(10) << s.precision << std::setw(10)
-              << s.recall << std::setw(10) << s.f1 << std::setw(8) << s.calls << "\n";
+  auto fileOf = [&](const std::string& id, const std::string& name) {
+    return (out / (several ? id + "." + name : name)).string();
   };
-  row("before training (p < 0.05)", before);
-  row("after training (p < 0.05)", after);
-  row("exact pipeline (padj < 0.05)", exactScores);
-  std::cout << "wrote " << (out / "training_log.tsv").string() << " and " << (out / "checkpoint.pt").string() << "\n";
-
-  if (result.status == train::TrainingStatus::Cancelled) {
-    std::cerr << "interrupted: resume with --resume " << (out / "checkpoint.pt").string() << "\n";
+  if (summary.cancelled) {
+    std::cerr << "interrupted";
+    if (trainers.size() == 1 && std::filesystem::exists(fileOf(trainers[0], "checkpoint.pt")))
+      std::cerr << ": resume with --resume " << fileOf(trainers[0], "checkpoint.pt");
+    std::cerr << "\n";
     return 130;
   }
-  if (result.status == train::TrainingStatus::Diverged) {
-    std::cerr << "error: " << result.message << "\n";
-    return 1;
+  for (const auto& id : summary.failed)
+    std::cerr << "error: node \"" << id << "\" (" << graph.node(id).operatorId
+              << ") failed: " << executor.status(id).message << "\n";
+
+  for (const auto& id : trainers) {
+    const ops::ValuePtr metrics = executor.output(id, "metrics");
+    if (!metrics) continue;
+    std::cout << "\n" << (several ? "node \"" + id + "\"\n" : "");
+    printMetrics(metrics->as<data::Table>());
+    std::cout << "wrote " << fileOf(id, "training_log.tsv") << " and " << fileOf(id, "checkpoint.pt") << "\n";
   }
-  return 0;
+  return summary.failed.empty() ? 0 : 1;
 }
 
 }  // namespace diffbio::cli

@@ -10,6 +10,8 @@ const std::vector<Command>& allCommands() {
       {"ops", "list the operators with their ports and parameters (--markdown for docs/operators.md)", runOps},
       {"plot", "volcano, MA, Q-Q or p-value histogram of a results table as PNG/SVG/PDF", runPlot},
       {"train", "train a differentiable model (--demo de: the seed's DE training experiment)", runTrain},
+      {"reads", "read preprocessing: exact adapter and quality trimming (cutadapt's semantics)", runReads},
+      {"sc", "single-cell analysis: QC, normalisation, HVG, PCA, neighbours, Leiden, UMAP, Wilcoxon markers", runSc},
   };
   return commands;
 }

@@ -27,5 +27,7 @@ int runRun(const std::vector<std::string>& args);
 int runOps(const std::vector<std::string>& args);
 int runPlot(const std::vector<std::string>& args);
 int runTrain(const std::vector<std::string>& args);
+int runReads(const std::vector<std::string>& args);
+int runSc(const std::vector<std::string>& args);
 
 }  // namespace diffbio::cli

@@ -11,6 +11,8 @@
 #include "app/cli/engine_forward.h"
 #include "core/util/error.h"
 #include "core/util/threads.h"
+#include "core/ops/registry.h"
+#include "plots/plot_operators.h"
 
 namespace {
 
@@ -55,6 +57,7 @@ int main(int argc, char** argv) {
   diffbio::configureThreads(threads);
 #ifndef DIFFBIO_CLI_LIGHT
   diffbio::configureTensorThreads();
+  diffbio::plots::registerPlotOperators(diffbio::ops::Registry::global());  // figure nodes (plot.*) for `run`
 #endif
   const std::string name = argv[first];
   for (const auto& command : diffbio::cli::allCommands()) {

@@ -2,12 +2,18 @@
 
 #include "core/ops/de/de_operators.h"
 #include "core/ops/io/io_operators.h"
+#include "core/ops/preprocessing/preprocessing_operators.h"
+#include "core/ops/singlecell/singlecell_operators.h"
+#include "core/ops/train/training_operators.h"
 
 namespace diffbio::ops {
 
 void registerBuiltinOperators(Registry& registry) {
   registerIoOperators(registry);
   registerDeOperators(registry);
+  registerSingleCellOperators(registry);
+  registerTrainingOperators(registry);
+  registerPreprocessingOperators(registry);
 }
 
 }  // namespace diffbio::ops

@@ -21,6 +21,10 @@
 
 #include "core/util/cancel_token.h"
 
+namespace diffbio::train {
+struct TrainingContext;  // core/train/training_context.h: what a training node may ask of the run
+}
+
 namespace diffbio::ops {
 
 // ---- Port types ---------------------------------------------------------------------------------------------------
@@ -280,8 +284,16 @@ class RunContext {
   // created (InputError naming the folder when that fails). Absolute paths are returned as given.
   std::string resolveOutputPath(const std::string& path) const;
 
+  // The run's cancel token, for loops that poll it themselves (the trainer).
+  const CancelToken& cancelToken() const { return cancel_; }
+  // Training nodes (core/train/training_operator.h): the run's training observer, pause gate and where each input
+  // came from. Null when the caller set none (a training node then trains unobserved).
+  void setTraining(const train::TrainingContext* training) { training_ = training; }
+  const train::TrainingContext* training() const { return training_; }
+
  private:
   const CancelToken& cancel_;
+  const train::TrainingContext* training_ = nullptr;
   std::filesystem::path folder_;
   std::filesystem::path outputFolder_;
   std::string nodeId_;

@@ -120,11 +120,17 @@ Executor::Outcome Executor::runNode(const Graph& graph, const Node& node, const 
   // Gather inputs: the very values upstream produced (shared, not copied).
   ops::OperatorInputs inputs;
   std::map<std::string, std::uint64_t> inputSerials;
+  train::TrainingContext training{trainingObserver_, trainingPause_, {}};
+  std::string trainableInputs;  // in a training node's key: marking an upstream node trainable changes what it learns
   for (const auto& edge : graph.edgesInto(node.id)) {
     const ops::ValuePtr value = output(edge.fromNode, edge.fromPort);
     if (value) {
       inputs.set(edge.toPort, value);
       inputSerials[edge.toPort] = value->serial();
+      const Node& source = graph.node(edge.fromNode);
+      training.inputs[edge.toPort] = {source.id, source.operatorId, edge.fromPort, source.trainable,
+                                      registry_.spec(source.operatorId).withDefaults(source.parameters)};
+      if (source.trainable) trainableInputs += "*" + edge.toPort + "\n";
       continue;
     }
     const bool upstreamDone = status(edge.fromNode).state == NodeState::Done;
@@ -143,6 +149,7 @@ Executor::Outcome Executor::runNode(const Graph& graph, const Node& node, const 
 
   const auto parameters = spec.withDefaults(node.parameters);
   std::string key = cacheKey(node.operatorId, parameters, inputSerials);
+  if (train::isTrainingOperator(spec)) key += trainableInputs;
   if (writesFiles(spec)) key += ">" + outputFolder_.string() + "\n";
   std::optional<NodeStatus> reused;
   {
@@ -168,6 +175,7 @@ Executor::Outcome Executor::runNode(const Graph& graph, const Node& node, const 
     ops::RunContext context(cancel, folder_, node.id,
                             [&](double fraction) { setProgress(node.id, fraction, listener); });
     context.setOutputFolder(outputFolder_);
+    context.setTraining(&training);
     auto op = registry_.create(node.operatorId);
     ops::OperatorOutputs outputs = op->run(inputs, parameters, context);
     finished.seconds = secondsSince(start);

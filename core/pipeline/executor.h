@@ -19,6 +19,7 @@
 #include "core/ops/registry.h"
 #include "core/pipeline/graph.h"
 #include "core/pipeline/node_status.h"
+#include "core/train/training_context.h"
 #include "core/util/cancel_token.h"
 
 namespace diffbio::pipeline {
@@ -39,6 +40,13 @@ class Executor {
   void setPipelineFolder(std::filesystem::path folder) { folder_ = std::move(folder); }
   // Relative output paths of sinks go here (created on first write); empty = working directory.
   void setOutputFolder(std::filesystem::path folder) { outputFolder_ = std::move(folder); }
+
+  // Training nodes (core/train/training_operator.h) report their steps to `observer` and wait at `pause` while it is
+  // paused; both may be null and must outlive the runs that use them.
+  void setTraining(train::TrainingObserver* observer, const train::PauseGate* pause = nullptr) {
+    trainingObserver_ = observer;
+    trainingPause_ = pause;
+  }
 
   // Throws InputError when the graph does not validate. Nodes are run on a private copy of `graph`, so the caller
   // may keep editing its own.
@@ -66,6 +74,8 @@ class Executor {
   const ops::Registry& registry_;
   std::filesystem::path folder_;
   std::filesystem::path outputFolder_;
+  train::TrainingObserver* trainingObserver_ = nullptr;
+  const train::PauseGate* trainingPause_ = nullptr;
   mutable std::mutex mutex_;  // guards cache_ and status_
   std::map<std::string, Cached> cache_;
   std::map<std::string, NodeStatus> status_;

@@ -91,7 +91,8 @@ bool Graph::operator==(const Graph& other) const {
   for (std::size_t i = 0; i < nodes_.size(); ++i) {
     const Node& a = nodes_[i];
     const Node& b = other.nodes_[i];
-    if (a.id != b.id || a.operatorId != b.operatorId || !(a.parameters == b.parameters) || !(a.position == b.position))
+    if (a.id != b.id || a.operatorId != b.operatorId || !(a.parameters == b.parameters) || !(a.position == b.position) ||
+        a.trainable != b.trainable)
       return false;
   }
   return true;

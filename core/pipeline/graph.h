@@ -21,6 +21,9 @@ struct Node {
   std::string operatorId;  // a registry id, e.g. "de.size_factors"
   ops::ParameterValues parameters;  // only those set; the operator's defaults apply to the rest
   Position position;
+  // Marks the quantities this node computes as learnable by a training node downstream (training_operator.h).
+  // Saved in the pipeline file only when true.
+  bool trainable = false;
 };
 
 struct Edge {

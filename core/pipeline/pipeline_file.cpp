@@ -19,10 +19,12 @@ constexpr const char* kFormatName = "diffbio-pipeline";
 
 // ---- paths --------------------------------------------------------------------------------------------------------
 
-bool isPath(const ops::OperatorSpec* spec, const std::string& parameter) {
+// A file the operator reads: stored relative to the pipeline file, held absolute in memory. Files an operator writes
+// (ParameterSpec::outputPath) stay as written: relative ones go into the run's output folder, not beside the pipeline.
+bool isInputPath(const ops::OperatorSpec* spec, const std::string& parameter) {
   if (!spec) return false;
   const auto* found = spec->findParameter(parameter);
-  return found && found->type == ops::ParameterType::Path;
+  return found && found->type == ops::ParameterType::Path && !found->outputPath;
 }
 
 std::string absoluteFrom(const std::filesystem::path& folder, const std::string& path) {
@@ -53,7 +55,7 @@ Json nodeToJson(const Node& node, const std::filesystem::path& folder, const ops
   const auto* spec = registry.findSpec(node.operatorId);
   Json parameters = Json::object();
   for (const auto& [name, value] : node.parameters) {
-    if (isPath(spec, name) && value.kind() == ops::ParameterValue::Kind::Text)
+    if (isInputPath(spec, name) && value.kind() == ops::ParameterValue::Kind::Text)
       parameters[name] = relativeTo(folder, value.asText());
     else
       parameters[name] = toJson(value);
@@ -63,6 +65,7 @@ Json nodeToJson(const Node& node, const std::filesystem::path& folder, const ops
   json["operator"] = node.operatorId;
   json["position"] = Json{{"x", node.position.x}, {"y", node.position.y}};
   json["parameters"] = std::move(parameters);
+  if (node.trainable) json["trainable"] = true;  // absent = false, so untrained pipelines read as before
   return json;
 }
 
@@ -147,7 +150,12 @@ class Reader {
       for (const auto& [name, value] : json["parameters"].items())
         parameters.set(name, readParameter(*spec, owner, name, value));
     }
-    graph.addNode(id, operatorId, std::move(parameters), position);
+    bool trainable = false;
+    if (json.contains("trainable")) {
+      if (!json["trainable"].is_boolean()) fail(owner + ": \"trainable\" must be true or false");
+      trainable = json["trainable"].get<bool>();
+    }
+    graph.addNode(id, operatorId, std::move(parameters), position).trainable = trainable;
   }
 
   ops::ParameterValue readParameter(const ops::OperatorSpec& spec, const std::string& owner, const std::string& name,
@@ -173,7 +181,7 @@ class Reader {
       case ops::ParameterValue::Kind::Text: {
         if (!value.is_string()) wrong();
         const auto text = value.get<std::string>();
-        return parameter->type == ops::ParameterType::Path ? absoluteFrom(folder_, text) : text;
+        return parameter->type == ops::ParameterType::Path && !parameter->outputPath ? absoluteFrom(folder_, text) : text;
       }
       case ops::ParameterValue::Kind::Genes: {
         if (!value.is_array()) wrong();

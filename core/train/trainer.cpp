@@ -170,6 +170,10 @@ TrainingResult Trainer::run(const CancelToken* cancel, const PauseGate* pause) {
       event.components = std::move(output.components);
       event.metrics = std::move(output.metrics);
       event.learningRate = rate;
+      if (tracer_) {
+        torch::NoGradGuard noGrad;
+        event.traces = tracer_();
+      }
       event.elapsedSeconds = std::chrono::duration<double>(Clock::now() - started).count();
       event.etaSeconds = event.elapsedSeconds / double(step_ - firstStep) * double(total - step_);
 

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "core/train/pause_gate.h"
+#include "core/train/training_events.h"
 #include "core/util/cancel_token.h"
 
 namespace torch::nn {
@@ -73,36 +74,8 @@ struct StepOutput {
 
 using LossClosure = std::function<StepOutput(const StepContext&)>;
 using ValidationClosure = std::function<double(const StepContext&)>;
-
-struct TrainingEvent {
-  std::int64_t step = 0;            // steps completed (1-based after the first step)
-  std::int64_t totalSteps = 0;
-  std::int64_t epoch = 0;
-  double loss = 0;                  // loss at the parameters before this step's update
-  std::map<std::string, double> components, metrics;
-  std::optional<double> validationLoss;  // at epoch ends when a validation closure is set
-  double learningRate = 0;
-  double elapsedSeconds = 0;        // in this run() call
-  double etaSeconds = 0;            // remaining steps at this run's average pace
-};
-
-enum class TrainingStatus { Completed, EarlyStopped, Cancelled, Diverged };
-
-struct TrainingResult {
-  TrainingStatus status = TrainingStatus::Completed;
-  std::int64_t steps = 0;           // global steps completed
-  double lastLoss = 0;
-  std::optional<double> bestValidationLoss;
-  std::string message;              // one sentence for the log / status bar
-};
-
-// Called on the training thread; a GUI forwards these as queued signals (and coalesces them).
-class TrainingListener {
- public:
-  virtual ~TrainingListener() = default;
-  virtual void onStep(const TrainingEvent&) {}
-  virtual void onFinished(const TrainingResult&) {}
-};
+// Scalars to follow over the run (TrainingEvent::traces), read after each step's update.
+using TraceClosure = std::function<std::map<std::string, double>()>;
 
 class Trainer {
  public:
@@ -115,6 +88,7 @@ class Trainer {
   // Early stopping (with options.patience) evaluates this at the end of each epoch, without gradients.
   void setValidation(ValidationClosure validation) { validation_ = std::move(validation); }
   void setListener(TrainingListener* listener) { listener_ = listener; }
+  void setTracer(TraceClosure tracer) { tracer_ = std::move(tracer); }
 
   // Trains until epochs x stepsPerEpoch steps are done (continuing from step() after a resume), or stops early.
   TrainingResult run(const CancelToken* cancel = nullptr, const PauseGate* pause = nullptr);
@@ -138,6 +112,7 @@ class Trainer {
   std::shared_ptr<torch::nn::Module> module_;
   LossClosure loss_;
   ValidationClosure validation_;
+  TraceClosure tracer_;
   TrainerOptions options_;
   TrainingListener* listener_ = nullptr;
   std::unique_ptr<torch::optim::Optimizer> optimizer_;

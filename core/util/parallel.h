@@ -2,7 +2,7 @@
 // Parallel loops over OpenMP, without LibTorch.
 //
 // The exact statistics (core/stats) and the readers run in programs that never load LibTorch (the light `diffbio`
-// commands: loading LibTorch and its ~280 libraries costs ~0.7 s per process), so they cannot use at::parallel_for.
+// commands: loading LibTorch and its ~280 libraries costs ~0.5 s per process), so they cannot use at::parallel_for.
 // These loops follow the same rules: `grain` is the smallest piece worth a thread, a loop inside a parallel region
 // runs inline (no nested teams), and the first exception thrown by any thread is rethrown in the caller after all
 // threads finish. Every item is computed by the same code whichever thread runs it, so results never depend on the

@@ -58,7 +58,7 @@ class TestCliLight : public QObject {
   void helpListsEveryCommandAndSaysDiffbio() {
     const auto help = runDiffbio({"--help"});
     QCOMPARE(help.exitCode, 0);
-    for (const char* command : {"info", "de", "plot", "run", "ops", "train"})
+    for (const char* command : {"info", "de", "plot", "reads", "sc", "run", "ops", "train"})
       QVERIFY2(help.out.contains(QString("  ") + command + "\t"), qPrintable(help.out));
     QVERIFY(help.out.contains("usage: diffbio "));
     QVERIFY(!help.out.contains("diffbio-engine"));

@@ -105,7 +105,7 @@ inline Registry makeTestRegistry() {
       {"test.write", "Write", "Test", "Writes slowly.", {{"in", PortType::Matrix, true, ""}}, {},
        {outputPathParameter("path", "out.txt", "where"), floatParameter("seconds", 0.0, "how long")}},
       [](const OperatorInputs& in, const ParameterValues& p, RunContext& context) {
-        io::AtomicOutputFile out(context.resolvePath(p.text("path")));
+        io::AtomicOutputFile out(context.resolveOutputPath(p.text("path")));
         sleepPolling(context, p.real("seconds"), 2, [&] { out.write("partial line\n"); });
         out.write(std::to_string(in.get<double>("in")) + "\n");
         out.commit();

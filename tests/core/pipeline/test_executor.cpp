@@ -274,7 +274,7 @@ class ExecutorTest : public QObject {
     g.addNode("sink", "test.write", {{"path", std::string("result.txt")}, {"seconds", 30.0}});
     g.connect({"src", "value", "sink", "in"});
     Executor executor(registry);
-    executor.setPipelineFolder(dir);  // the relative path lands here
+    executor.setOutputFolder(dir);  // the relative path lands here
     CancelToken cancel;
     std::thread worker([&] { executor.run(g, cancel); });
     while (executor.status("sink").state != NodeState::Running) std::this_thread::sleep_for(std::chrono::milliseconds(1));

@@ -37,7 +37,7 @@ Graph everyKind(const std::filesystem::path& dataFolder) {
             {1e-300, 3.0});
   g.addNode("src", "test.load", {{"path", (dataFolder / "value.txt").string()}}, {0, 0});
   g.addNode("add", "test.add", {{"addend", 0.1 + 0.2}});
-  g.addNode("sink", "test.write", {{"path", (dataFolder / "out" / "sum.txt").string()}});
+  g.addNode("sink", "test.write", {{"path", "out/sum.txt"}});  // written files: relative to the output folder
   g.connect({"cells", "counts", "norm", "counts"});
   g.connect({"src", "value", "add", "a"});
   g.connect({"add", "sum", "sink", "in"});
@@ -123,10 +123,11 @@ class PipelineFileTest : public QObject {
     Graph g;
     g.addNode("src", "test.load", {{"path", (before / "data" / "value.txt").string()}});
     g.addNode("add", "test.add", {{"addend", 1.0}});
-    g.addNode("sink", "test.write", {{"path", (before / "results" / "sum.txt").string()}});
+    g.addNode("sink", "test.write", {{"path", "results/sum.txt"}});  // a file it writes: into the output folder
     g.connect({"src", "value", "add", "a"});
     g.connect({"add", "sum", "sink", "in"});
     writePipelineFile(g, before / "analysis.json", registry);
+    QVERIFY(readText(before / "analysis.json").find("\"results/sum.txt\"") != std::string::npos);
 
     // Move the pipeline and its data together, as a user copying a project folder would.
     const auto after = root / "elsewhere" / "moved";
@@ -134,14 +135,18 @@ class PipelineFileTest : public QObject {
     std::filesystem::rename(before, after);
 
     const Graph moved = readPipelineFile(after / "analysis.json", registry);
+    // Files it reads follow the pipeline; files it writes stay relative, for the run's output folder.
     QCOMPARE(moved.node("src").parameters.text("path"), (after / "data" / "value.txt").string());
-    std::filesystem::create_directories(after / "results");
+    QCOMPARE(moved.node("sink").parameters.text("path"), std::string("results/sum.txt"));
+    const auto output = root / "run-output";
     Executor executor(registry);
+    executor.setOutputFolder(output);
     CancelToken cancel;
     const auto summary = executor.run(moved, cancel);
     QVERIFY2(summary.ok(), executor.status("src").message.c_str());
     QCOMPARE(executor.output("add", "sum")->as<double>(), 42.0);
-    QCOMPARE(readText(after / "results" / "sum.txt"), std::string("42.000000\n"));
+    QCOMPARE(readText(output / "results" / "sum.txt"), std::string("42.000000\n"));
+    QVERIFY(!std::filesystem::exists(after / "results"));
   }
 
   void pathsOutsideTheFolderStayReachable() {

@@ -1,0 +1,224 @@
+// Benchmark of read preprocessing (not a test; prints figures next to the goals of issue 8).
+//
+// Exact trimming: 500,000 reads x 150 bp made by repeating illumina_10K.fastq.gz 50 times (a multi-member gzip file,
+// as `cat` of the gzip file would give) in a temporary folder; the whole `diffbio reads trim --threads 2` process with
+// Trim Galore's settings (-q 20 -a AGATCGGAAGAGC -e 0.1 -O 1 -m 20, gzip output) is run --runs times as a child
+// process: median and best wall time, and the child's peak RSS from wait4's rusage.ru_maxrss. Goals: cutadapt 4.2
+// with -j 2 takes 1.46 s on this machine (fastp with 2 threads 3.58 s); peak memory <= 100 MB.
+//
+// Differentiable pipeline: the first 100,000 reads of that file through the seed-003 stages as pipeline nodes
+// (reads.load_fastq -> quality_filter -> adapter_removal -> duplicate_weighting -> error_correction (enabled) ->
+// summary), in this process, with the thread count given; goal <= 2 s.
+//
+// Usage: reads_bench [--shared-data DIR] [--diffbio PATH] [--runs N] [--threads N] [--keep DIR]
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "core/ops/registry.h"
+#include "core/util/cancel_token.h"
+#include "core/util/threads.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+struct ChildRun {
+  int status = -1;
+  double seconds = 0;
+  double peakMegabytes = 0;
+  double cpuSeconds = 0;  // user + system time of the child: what the machine's other load cannot inflate much
+};
+
+ChildRun runChild(const std::vector<std::string>& command) {
+  std::vector<char*> argv;
+  for (const auto& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  const auto start = std::chrono::steady_clock::now();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int devnull = ::open("/dev/null", O_WRONLY);
+    if (devnull >= 0) ::dup2(devnull, STDOUT_FILENO);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  ChildRun run;
+  struct rusage usage {};
+  int status = 0;
+  wait4(pid, &status, 0, &usage);
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  run.peakMegabytes = static_cast<double>(usage.ru_maxrss) / 1024.0;  // kilobytes on Linux
+  run.cpuSeconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+                   1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+  return run;
+}
+
+fs::path defaultDiffbio() {
+  std::error_code error;
+  const fs::path self = fs::read_symlink("/proc/self/exe", error);
+  return self.parent_path().parent_path() / "app" / "diffbio";
+}
+
+// Runs the preprocessing stages as the pipeline would (same operators, same parameters), returning the seconds of
+// each stage in order.
+struct StageTime {
+  std::string id;
+  double wall = 0, cpu = 0;
+};
+
+double processCpuSeconds() {
+  struct rusage usage {};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+         1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
+}
+
+std::vector<StageTime> runDifferentiable(const fs::path& fastq) {
+  using namespace diffbio::ops;
+  const Registry& registry = Registry::global();
+  diffbio::CancelToken cancel;
+  RunContext context(cancel);
+  std::vector<StageTime> times;
+  ValuePtr reads;
+  auto stage = [&](const std::string& id, ParameterValues given) {
+    OperatorInputs in;
+    if (reads) in.set("reads", reads);
+    const auto start = std::chrono::steady_clock::now();
+    const double cpuStart = processCpuSeconds();
+    OperatorOutputs out = registry.create(id)->run(in, registry.spec(id).withDefaults(given), context);
+    times.push_back({id, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(),
+                     processCpuSeconds() - cpuStart});
+    if (out.count("reads")) reads = out.at("reads");
+  };
+  stage("reads.load_fastq", {{"path", fastq.string()}, {"max_reads", 100000}});
+  stage("reads.quality_filter", {});
+  stage("reads.adapter_removal", {});
+  stage("reads.duplicate_weighting", {});
+  stage("reads.error_correction", {{"enabled", true}});
+  stage("reads.summary", {});
+  return times;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // This file is bench/reads_bench.cpp in the source tree; the data lives in ../shared/data beside the checkout.
+  fs::path shared = fs::path(__FILE__).parent_path().parent_path().parent_path() / "shared" / "data";
+  fs::path diffbio = defaultDiffbio();
+  int runs = 3, threads = 2;
+  fs::path keep;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string option = argv[i];
+    if (option == "--shared-data") shared = argv[i + 1];
+    else if (option == "--diffbio") diffbio = argv[i + 1];
+    else if (option == "--runs") runs = std::max(1, std::atoi(argv[i + 1]));
+    else if (option == "--threads") threads = std::max(1, std::atoi(argv[i + 1]));
+    else if (option == "--keep") keep = argv[i + 1];
+    else {
+      std::cerr << "unknown option " << option << "\n";
+      return 2;
+    }
+  }
+  if (!fs::exists(diffbio)) {
+    std::cerr << "diffbio binary not found at " << diffbio << " (give --diffbio PATH)\n";
+    return 2;
+  }
+  const fs::path source = shared / "fastq_trimgalore_tests" / "illumina_10K.fastq.gz";
+  const fs::path dir = keep.empty() ? fs::temp_directory_path() / ("reads_bench_" + std::to_string(getpid())) : keep;
+  fs::create_directories(dir);
+  const fs::path input = dir / "illumina_500K.fastq.gz";
+  {
+    std::ifstream in(source, std::ios::binary);
+    if (!in) {
+      std::cerr << "cannot read " << source << "\n";
+      return 2;
+    }
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::ofstream out(input, std::ios::binary);
+    for (int copy = 0; copy < 50; ++copy) out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  }
+  const fs::path output = dir / "trimmed.fq.gz";
+  const std::vector<std::string> command = {diffbio.string(), "reads",       "trim",     "--in",
+                                            input.string(),   "--out",       output.string(),
+                                            "--quality",      "20",          "--adapter", "AGATCGGAAGAGC",
+                                            "--error-rate",   "0.1",         "--min-overlap", "1",
+                                            "--min-length",   "20",          "--threads", std::to_string(threads)};
+  struct Row {
+    std::string label;
+    double median = 0, best = 0, peak = 0, cpu = 0;
+  };
+  std::vector<Row> rows;
+  for (const std::string level : {"", "4"}) {
+    std::vector<std::string> run = command;
+    if (!level.empty()) {
+      run.push_back("--compression-level");
+      run.push_back(level);
+    }
+    std::vector<double> seconds;
+    double peak = 0, cpu = 1e300;
+    for (int r = 0; r < runs; ++r) {
+      const ChildRun result = runChild(run);
+      if (result.status != 0) {
+        std::cerr << "diffbio reads trim failed with status " << result.status << "\n";
+        return 1;
+      }
+      seconds.push_back(result.seconds);
+      peak = std::max(peak, result.peakMegabytes);
+      cpu = std::min(cpu, result.cpuSeconds);
+    }
+    std::sort(seconds.begin(), seconds.end());
+    rows.push_back({level.empty() ? "diffbio reads trim (gzip level 1)" : "  with --compression-level 4",
+                    seconds[seconds.size() / 2], seconds.front(), peak, cpu});
+  }
+  std::printf("exact trimming: 500,000 reads x 150 bp (illumina_10K x 50, gzip in and out), diffbio reads trim "
+              "--threads %d, %d runs\n",
+              threads, runs);
+  std::printf("  %-34s %10s %10s %12s %10s\n", "", "median s", "best s", "peak RSS MB", "CPU s");
+  for (const auto& row : rows)
+    std::printf("  %-34s %10.2f %10.2f %12.1f %10.2f\n", row.label.c_str(), row.median, row.best, row.peak, row.cpu);
+  std::printf("  %-34s %10.2f %10s %12s\n", "goal: cutadapt 4.2 -j 2 (measured)", 1.46, "", "<= 100");
+  std::printf("  %-34s %10.2f\n", "fastp 0.23.2, 2 threads (measured)", 3.58);
+  std::printf("  (load average now %.2f: other processes share the 2 cores; CPU s is the child's user + system time)\n",
+              [] {
+                double load[1] = {0};
+                return getloadavg(load, 1) == 1 ? load[0] : 0.0;
+              }());
+  std::printf("  verdict (default): time %s, memory %s\n", rows[0].median <= 1.46 ? "meets the goal" : "slower than cutadapt",
+              rows[0].peak <= 100 ? "meets the goal" : "above the goal");
+
+  diffbio::configureThreads(threads);
+  diffbio::configureTensorThreads();
+  const auto stages = runDifferentiable(input);
+  double total = 0, withoutCorrection = 0, cpuTotal = 0, cpuWithout = 0;
+  std::printf("\ndifferentiable pipeline: 100,000 reads x 150 bp, seed-003 stages as pipeline nodes, %d threads\n",
+              threads);
+  std::printf("  %-34s %10s %10s\n", "", "wall s", "CPU s");
+  for (const auto& stage : stages) {
+    std::printf("  %-34s %10.2f %10.2f\n", stage.id.c_str(), stage.wall, stage.cpu);
+    total += stage.wall;
+    cpuTotal += stage.cpu;
+    if (stage.id != "reads.error_correction") {
+      withoutCorrection += stage.wall;
+      cpuWithout += stage.cpu;
+    }
+  }
+  std::printf("  %-34s %10.2f %10.2f   (goal <= 2 s: %s)\n", "total, all four stages", total, cpuTotal,
+              total <= 2.0 ? "meets the goal" : "slower");
+  std::printf("  %-34s %10.2f %10.2f   (the template's default: error correction off)\n",
+              "total without error correction", withoutCorrection, cpuWithout);
+  if (keep.empty()) fs::remove_all(dir);
+  return 0;
+}

@@ -1,0 +1,83 @@
+#pragma once
+// HOW A PIPELINE IS TRAINED — "training is a node".
+//
+// A training operator is an ordinary registered operator: category "Training" (kTrainingCategory), id
+// "train.<what>" (e.g. "train.de_labels", "train.quality_threshold"), placed downstream of the nodes whose
+// quantities it learns. Its run() does three things:
+//   1. builds a torch::nn::Module initialised from its inputs (the exact fit, the current threshold, ...) and a loss
+//      closure (losses.h or its own). Which quantities are learnable follows the per-node `trainable` flag of the
+//      upstream nodes (context.training()->trainable("port")); when no upstream node is marked, it learns all it can
+//      (what the seeds do);
+//   2. calls runTrainingNode(setup, parameters, context), which does the rest identically for every training node:
+//      TrainerOptions from the standard parameters, resume from a checkpoint, before/after metrics, events to the
+//      run's TrainingObserver (CLI loss lines, GUI live curves) tagged with the node id, pause and cancel, the
+//      training log, the checkpoint file, and the three standard outputs;
+//   3. may add outputs of its own computed from the trained module (e.g. a results table after training).
+//
+// Standard parameters (trainingParameterSpecs(), appended to the operator's own): optimizer, learning_rate, epochs,
+// seed, schedule, clip_norm, resume_from (a checkpoint to continue from), checkpoint (where to write one; empty:
+// none), log (where to write the training log TSV; empty: none). `diffbio train` and the GUI training panel set
+// these by name on every node whose category is "Training" — an operator must not rename them.
+// Standard outputs (trainingOutputSpecs()):
+//   metrics (Metrics, a data::Table): one row per quantity ("loss" then each metric); columns "before", "after",
+//           then any reference columns the operator supplies (e.g. the exact pipeline's scores);
+//   log     (Table): one row per step: step, epoch, loss, lr, then each component and each metric by name;
+//   model   (Model, a TrainedModel from training_context.h): learnt tensors, parameter updates, checkpoint path.
+//
+// Cancel (Stop, Ctrl-C): the trainer stops before the next step (the step in flight is rolled back); the checkpoint
+// and log are still written when their paths are set, so the run can be resumed, and then Cancelled is thrown: the
+// node goes back to Stale, as every cancelled node does. A NaN/Inf loss fails the node with the trainer's message
+// (after restoring the last finite parameters); nothing is written.
+// Resume: the checkpoint holds the trainer state (module, optimiser, generator, step) plus JSON with the operator
+// id, the problem description (resume refuses another problem), the "before" metrics and the log rows so far, so a
+// resumed run's outputs and files equal those of an uninterrupted run.
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/ops/operator.h"
+#include "core/train/trainer.h"
+#include "core/train/training_context.h"
+
+namespace diffbio::train {
+
+// Defaults of the standard parameters; each operator picks those of its seed.
+struct TrainingDefaults {
+  std::string optimizer = "adam";
+  double learningRate = 1e-2;
+  std::int64_t epochs = 100;
+  std::string schedule = "constant";
+};
+
+std::vector<ops::ParameterSpec> trainingParameterSpecs(const TrainingDefaults& defaults = {});
+std::vector<ops::PortSpec> trainingOutputSpecs();
+// From the standard parameters of a node (complete: defaults filled in).
+TrainerOptions trainerOptionsFrom(const ops::ParameterValues& parameters);
+
+using MetricsClosure = std::function<std::map<std::string, double>()>;
+
+struct TrainingNodeSetup {
+  std::string operatorId;                       // for the checkpoint and the model output
+  std::shared_ptr<torch::nn::Module> module;    // its parameters() are what is learnt
+  LossClosure loss;
+  // The loss and metrics at the current parameters, evaluated without gradients: the "before" and "after" columns
+  // (must include "loss"; its other keys should be the metrics the loss closure reports).
+  MetricsClosure evaluate;
+  TraceClosure traces;                          // optional: scalars the panel can follow over steps
+  std::vector<std::string> traceNames;          // the keys `traces` returns (announced in TrainingStart)
+  std::function<std::vector<ParameterUpdate>()> updates;  // optional: learnt upstream node parameters
+  std::string problem;                          // JSON text identifying data and settings; resume must match it
+  // Extra columns of the metrics table (name, values by row name), e.g. {"exact (padj < 0.05)", {...}}.
+  std::vector<std::pair<std::string, std::map<std::string, double>>> referenceMetrics;
+};
+
+// Runs the training described above and returns the standard outputs ("metrics", "log", "model"). Throws
+// Cancelled when stopped (after writing checkpoint and log), InputError for a bad checkpoint, unusable options or
+// a diverged run.
+ops::OperatorOutputs runTrainingNode(const TrainingNodeSetup& setup, const ops::ParameterValues& parameters,
+                                     ops::RunContext& context);
+
+}  // namespace diffbio::train
