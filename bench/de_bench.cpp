@@ -17,10 +17,6 @@
 //   --shared-data  the reference data folder (default: ../shared/data beside the source tree)
 //   --diffbio      the CLI binary (default: ../app/diffbio next to this program's build folder)
 //   --only         pasilla | 64k | 20k: run one dataset
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -35,6 +31,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/child_process.h"
 #include "core/data/design.h"
 #include "core/io/count_readers.h"
 #include "core/io/sample_sheet.h"
@@ -64,13 +61,6 @@ fs::path defaultSharedData() {
   // This file is bench/de_bench.cpp in the source tree; the data lives in ../shared/data beside the checkout.
   return fs::path(__FILE__).parent_path().parent_path().parent_path() / "shared" / "data";
 #endif
-}
-
-fs::path defaultDiffbio() {
-  std::error_code error;
-  const fs::path self = fs::read_symlink("/proc/self/exe", error);
-  if (error) return "diffbio";
-  return self.parent_path().parent_path() / "app" / "diffbio";
 }
 
 struct Dataset {
@@ -199,26 +189,10 @@ ProcessFigures runProcess(const fs::path& diffbio, const Dataset& d, const fs::p
       args.insert(args.begin() + 1, std::to_string(threads));
       args.insert(args.begin() + 1, "--threads");
     }
-    std::vector<char*> argv;
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    const auto start = Clock::now();
-    const pid_t pid = fork();
-    if (pid == 0) {
-      const int out = open(logFile.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      if (out >= 0) {
-        dup2(out, STDOUT_FILENO);
-        dup2(out, STDERR_FILENO);
-      }
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    int status = 0;
-    rusage usage{};
-    wait4(pid, &status, 0, &usage);
-    walls.push_back(secondsSince(start));
-    f.peakRssKb = std::max(f.peakRssKb, usage.ru_maxrss);
-    f.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    const bench::ChildRun run = bench::runChild(args, logFile);
+    walls.push_back(run.seconds);
+    f.peakRssKb = std::max(f.peakRssKb, run.peakRssKb);
+    f.exitCode = run.exitCode;
     if (f.exitCode != 0) {
       std::fprintf(stderr, "diffbio de failed on %s (exit %d); its output is in %s\n", d.label.c_str(), f.exitCode,
                    logFile.c_str());
@@ -240,7 +214,7 @@ ProcessFigures runProcess(const fs::path& diffbio, const Dataset& d, const fs::p
 }  // namespace
 
 int main(int argc, char** argv) {
-  fs::path shared = defaultSharedData(), diffbioPath = defaultDiffbio(), keep;
+  fs::path shared = defaultSharedData(), diffbioPath = bench::diffbioOfThisBuild(), keep;
   int threads = 0, runs = 3;
   std::string only;
   for (int i = 1; i < argc; ++i) {

@@ -11,10 +11,6 @@
 // summary), in this process, with the thread count given; goal <= 2 s.
 //
 // Usage: reads_bench [--shared-data DIR] [--diffbio PATH] [--runs N] [--threads N] [--keep DIR]
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -27,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/child_process.h"
 #include "core/ops/registry.h"
 #include "core/util/cancel_token.h"
 #include "core/util/threads.h"
@@ -34,43 +31,6 @@
 namespace fs = std::filesystem;
 
 namespace {
-
-struct ChildRun {
-  int status = -1;
-  double seconds = 0;
-  double peakMegabytes = 0;
-  double cpuSeconds = 0;  // user + system time of the child: what the machine's other load cannot inflate much
-};
-
-ChildRun runChild(const std::vector<std::string>& command) {
-  std::vector<char*> argv;
-  for (const auto& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
-  argv.push_back(nullptr);
-  const auto start = std::chrono::steady_clock::now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int devnull = ::open("/dev/null", O_WRONLY);
-    if (devnull >= 0) ::dup2(devnull, STDOUT_FILENO);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  ChildRun run;
-  struct rusage usage {};
-  int status = 0;
-  wait4(pid, &status, 0, &usage);
-  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  run.status = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  run.peakMegabytes = static_cast<double>(usage.ru_maxrss) / 1024.0;  // kilobytes on Linux
-  run.cpuSeconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                   1e-6 * static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec);
-  return run;
-}
-
-fs::path defaultDiffbio() {
-  std::error_code error;
-  const fs::path self = fs::read_symlink("/proc/self/exe", error);
-  return self.parent_path().parent_path() / "app" / "diffbio";
-}
 
 // Runs the preprocessing stages as the pipeline would (same operators, same parameters), returning the seconds of
 // each stage in order.
@@ -117,7 +77,7 @@ std::vector<StageTime> runDifferentiable(const fs::path& fastq) {
 int main(int argc, char** argv) {
   // This file is bench/reads_bench.cpp in the source tree; the data lives in ../shared/data beside the checkout.
   fs::path shared = fs::path(__FILE__).parent_path().parent_path().parent_path() / "shared" / "data";
-  fs::path diffbio = defaultDiffbio();
+  fs::path diffbio = diffbio::bench::diffbioOfThisBuild();
   int runs = 3, threads = 2;
   fs::path keep;
   for (int i = 1; i + 1 < argc; i += 2) {
@@ -170,13 +130,13 @@ int main(int argc, char** argv) {
     std::vector<double> seconds;
     double peak = 0, cpu = 1e300;
     for (int r = 0; r < runs; ++r) {
-      const ChildRun result = runChild(run);
-      if (result.status != 0) {
-        std::cerr << "diffbio reads trim failed with status " << result.status << "\n";
+      const diffbio::bench::ChildRun result = diffbio::bench::runChild(run);
+      if (result.exitCode != 0) {
+        std::cerr << "diffbio reads trim failed with status " << result.exitCode << "\n";
         return 1;
       }
       seconds.push_back(result.seconds);
-      peak = std::max(peak, result.peakMegabytes);
+      peak = std::max(peak, result.peakRssKb / 1024.0);
       cpu = std::min(cpu, result.cpuSeconds);
     }
     std::sort(seconds.begin(), seconds.end());

@@ -6,10 +6,6 @@
 // Inputs are written once as h5ad by the Splatter-like simulator (core/singlecell/simulator.h); each run is a child
 // process timed from fork to exit, peak memory from wait4's ru_maxrss.
 //   sc_bench [--diffbio PATH] [--work DIR] [--runs N] [--only small|large] [--figures]
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -20,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/child_process.h"
 #include "core/io/h5ad.h"
 #include "core/singlecell/simulator.h"
 
@@ -27,13 +24,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-fs::path defaultDiffbio() {
-  std::error_code error;
-  const fs::path self = fs::read_symlink("/proc/self/exe", error);
-  if (error) return "diffbio";
-  return self.parent_path().parent_path() / "app" / "diffbio";
-}
 
 double densityOf(const diffbio::sc::SimulationOptions& options) {
   auto pilot = options;
@@ -57,43 +47,17 @@ struct Input {
   double goalSeconds, goalGb;
 };
 
-struct Run {
-  double seconds = 0;
-  long peakKb = 0;
-  int exitCode = 0;
-};
-
-Run runOnce(const fs::path& diffbio, const fs::path& input, const fs::path& out, const fs::path& log, bool figures) {
+diffbio::bench::ChildRun runOnce(const fs::path& diffbio, const fs::path& input, const fs::path& out, const fs::path& log,
+                        bool figures) {
   std::vector<std::string> args{diffbio.string(), "sc", "--in", input.string(), "--out", out.string()};
   if (!figures) args.push_back("--no-figures");
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const auto start = Clock::now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      dup2(fd, STDOUT_FILENO);
-      dup2(fd, STDERR_FILENO);
-    }
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  rusage usage{};
-  wait4(pid, &status, 0, &usage);
-  Run r;
-  r.seconds = std::chrono::duration<double>(Clock::now() - start).count();
-  r.peakKb = usage.ru_maxrss;
-  r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  return r;
+  return diffbio::bench::runChild(args, log);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  fs::path diffbio = defaultDiffbio(), work = fs::temp_directory_path() / "diffbio_sc_bench";
+  fs::path diffbio = diffbio::bench::diffbioOfThisBuild(), work = fs::temp_directory_path() / "diffbio_sc_bench";
   int runs = 3;
   std::string only;
   bool figures = false;
@@ -157,14 +121,14 @@ int main(int argc, char** argv) {
     std::vector<double> walls;
     long peakKb = 0;
     for (int r = 0; r < runs; ++r) {
-      const Run run = runOnce(diffbio, file, work / (in.name + "_out"), work / (in.name + ".log"), figures);
+      const diffbio::bench::ChildRun run = runOnce(diffbio, file, work / (in.name + "_out"), work / (in.name + ".log"), figures);
       if (run.exitCode != 0) {
         std::printf("%-48s failed (exit %d): see %s\n", in.label.c_str(), run.exitCode, (work / (in.name + ".log")).c_str());
         ++failures;
         break;
       }
       walls.push_back(run.seconds);
-      peakKb = std::max(peakKb, run.peakKb);
+      peakKb = std::max(peakKb, run.peakRssKb);
     }
     if (walls.empty()) continue;
     std::vector<double> sorted = walls;

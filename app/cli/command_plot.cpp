@@ -1,11 +1,7 @@
 // `diffbio plot KIND TABLE --out FILE`: publication figures from the tables `diffbio de` writes (results,
 // dispersions, VST) and from embeddings, headless.
-#include <QGuiApplication>
 
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -20,6 +16,7 @@
 #include "plots/de_plots.h"
 #include "plots/embedding_plot.h"
 #include "plots/figure_export.h"
+#include "plots/offscreen_gui.h"
 
 namespace diffbio::cli {
 
@@ -171,17 +168,7 @@ int runPlot(const std::vector<std::string>& args) {
   options.volcanoUsesPadj = y == "padj";
   const plots::FigureSize size = parseSize(parsed);
 
-  // Painting text needs a QGuiApplication (fonts); offscreen, so the CLI runs on servers without a display.
-  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-  // Without a desktop session Qt warns that XDG_RUNTIME_DIR is unset; give it a private folder of our own instead.
-  if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
-    const QByteArray runtime = QByteArray("/tmp/diffbio-runtime-") + QByteArray::number(::getuid());
-    if (::mkdir(runtime.constData(), 0700) == 0 || errno == EEXIST) qputenv("XDG_RUNTIME_DIR", runtime);
-  }
-  static int argc = 1;
-  static char name[] = "diffbio";
-  static char* argv[] = {name, nullptr};
-  QGuiApplication app(argc, argv);
+  plots::ensureGuiApplication();  // fonts for painting text; offscreen without a display
 
   plots::PlotModel model;
   std::string what;

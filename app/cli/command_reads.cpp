@@ -1,9 +1,5 @@
 // `diffbio reads`: read preprocessing. `trim` is the exact trimmer (cutadapt's semantics, multi-threaded, streaming).
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <QGuiApplication>
-#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -16,6 +12,7 @@
 #include "core/util/error.h"
 #include "plots/figure_export.h"
 #include "plots/reads_qc_plots.h"
+#include "plots/offscreen_gui.h"
 
 namespace diffbio::cli {
 
@@ -86,15 +83,7 @@ void writeQcPlots(const std::string& folder, const reads::TrimJob& job, const re
   std::error_code error;
   std::filesystem::create_directories(folder, error);
   if (error) throw InputError({folder}, "cannot create the QC folder: " + error.message(), "check the path");
-  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-  if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
-    const QByteArray runtime = QByteArray("/tmp/diffbio-runtime-") + QByteArray::number(::getuid());
-    if (::mkdir(runtime.constData(), 0700) == 0 || errno == EEXIST) qputenv("XDG_RUNTIME_DIR", runtime);
-  }
-  static int argc = 1;
-  static char name[] = "diffbio";
-  static char* argv[] = {name, nullptr};
-  QGuiApplication app(argc, argv);
+  plots::ensureGuiApplication();  // fonts for painting text; offscreen without a display
   const auto path = [&](const std::string& file) { return (std::filesystem::path(folder) / file).string(); };
   for (int mate = 1; mate <= (s.paired ? 2 : 1); ++mate) {
     const reads::MateStatistics& m = mate == 1 ? s.first : s.second;

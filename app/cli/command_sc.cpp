@@ -1,12 +1,8 @@
 // `diffbio sc`: the standard single-cell analysis of a count matrix (10x directory or HDF5, h5ad, MatrixMarket):
 // QC, normalisation, highly variable genes, PCA, neighbours, Leiden clusters, UMAP and Wilcoxon markers, written
 // as tables, an h5ad and a figure. Every number comes from core/singlecell/pipeline.h (shared with the operator).
-#include <QGuiApplication>
 
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -20,6 +16,7 @@
 #include "core/util/error.h"
 #include "plots/embedding_plot.h"
 #include "plots/figure_export.h"
+#include "plots/offscreen_gui.h"
 
 namespace diffbio::cli {
 
@@ -131,16 +128,7 @@ io::LoadedCounts resultAnnData(const data::CountMatrix& counts, const sc::Pipeli
 }
 
 void writeFigure(const std::vector<std::string>& barcodes, const sc::PipelineResult& r, const std::string& path) {
-  // Painting text needs a QGuiApplication (fonts); offscreen, so the CLI runs on servers without a display.
-  if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
-  if (qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR")) {
-    const QByteArray runtime = QByteArray("/tmp/diffbio-runtime-") + QByteArray::number(::getuid());
-    if (::mkdir(runtime.constData(), 0700) == 0 || errno == EEXIST) qputenv("XDG_RUNTIME_DIR", runtime);
-  }
-  static int argc = 1;
-  static char name[] = "diffbio";
-  static char* argv[] = {name, nullptr};
-  QGuiApplication app(argc, argv);
+  plots::ensureGuiApplication();  // fonts for painting text; offscreen without a display
   plots::Embedding embedding;
   embedding.names = barcodes;
   for (Eigen::Index i = 0; i < r.umap.rows(); ++i) {
