@@ -1,6 +1,7 @@
 #pragma once
 // Helpers shared by the test suites: where the data is, and small assertions on errors.
 #include <QtTest/QtTest>
+#include <zlib.h>
 
 #include <filesystem>
 #include <string>
@@ -15,6 +16,18 @@ inline std::string sharedData(const std::string& relative) {
 }
 // tests/data in the checkout: small crafted files (tests/data/bad holds the bad-input corpus).
 inline std::string testData(const std::string& relative) { return std::string(DIFFBIO_TEST_DATA) + "/" + relative; }
+
+// A whole file as text, gunzipped when it is gzip (gzread passes plain files through); empty when unreadable.
+inline std::string readWholeFile(const std::string& path) {
+  gzFile file = gzopen(path.c_str(), "rb");
+  if (!file) return {};
+  std::string text;
+  char buffer[1 << 16];
+  int n = 0;
+  while ((n = gzread(file, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<std::size_t>(n));
+  gzclose(file);
+  return text;
+}
 
 // A fresh empty folder under the build tree for outputs of one test.
 inline std::filesystem::path scratchDir(const std::string& name) {

@@ -9,24 +9,14 @@
 
 #include <fstream>
 #include <sstream>
-#include <zlib.h>
 
 namespace fs = std::filesystem;
 
 namespace {
 
-using diffbio::test::runDiffbio;
+using diffbio::test::readWholeFile;
 
-std::string gunzip(const std::string& path) {
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (!file) return {};
-  std::string text;
-  char buffer[1 << 16];
-  int n = 0;
-  while ((n = gzread(file, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<std::size_t>(n));
-  gzclose(file);
-  return text;
-}
+using diffbio::test::runDiffbio;
 
 QJsonObject readJson(const fs::path& path) {
   std::ifstream in(path);
@@ -54,7 +44,7 @@ class CliReadsTest : public QObject {
     QVERIFY2(run.exitCode == 0, qPrintable(run.err));
     const std::string reference = diffbio::test::sharedData(
         "fastq_trimgalore_tests/reference_debian_fastp_cutadapt/cutadapt_trimgalore_params.fq.gz");
-    QVERIFY(gunzip((dir / "out.fq.gz").string()) == gunzip(reference));
+    QVERIFY(readWholeFile((dir / "out.fq.gz").string()) == readWholeFile(reference));
     QVERIFY(run.out.contains("reads written: 9923"));
 
     const QJsonObject report = readJson(dir / "report.json");
@@ -88,8 +78,8 @@ class CliReadsTest : public QObject {
                             "retention.png"})
       QVERIFY2(fs::file_size(dir / "qc" / png) > 1000, png);
     const std::string ref = base + "reference_debian_fastp_cutadapt/";
-    QVERIFY(gunzip((dir / "r1.fq.gz").string()) == gunzip(ref + "cutadapt_pe.R1.fq.gz"));
-    QVERIFY(gunzip((dir / "r2.fq.gz").string()) == gunzip(ref + "cutadapt_pe.R2.fq.gz"));
+    QVERIFY(readWholeFile((dir / "r1.fq.gz").string()) == readWholeFile(ref + "cutadapt_pe.R1.fq.gz"));
+    QVERIFY(readWholeFile((dir / "r2.fq.gz").string()) == readWholeFile(ref + "cutadapt_pe.R2.fq.gz"));
     QVERIFY(run.out.contains("pairs written: 9959"));
   }
 

@@ -7,7 +7,6 @@
 #include <fstream>
 #include <map>
 #include <sstream>
-#include <zlib.h>
 
 #include "core/reads/adapter_aligner.h"
 #include "core/reads/quality_trim.h"
@@ -21,24 +20,14 @@ using namespace diffbio::reads;
 
 namespace {
 
-// Whole file, gunzipped when needed (gzread passes plain files through).
-std::string slurp(const std::string& path) {
-  gzFile file = gzopen(path.c_str(), "rb");
-  if (!file) return {};
-  std::string text;
-  char buffer[1 << 16];
-  int n = 0;
-  while ((n = gzread(file, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<std::size_t>(n));
-  gzclose(file);
-  return text;
-}
+using diffbio::test::readWholeFile;
 
 struct Record {
   std::string name, sequence, quality;
 };
 
 std::vector<Record> records(const std::string& path) {
-  std::istringstream in(slurp(path));
+  std::istringstream in(readWholeFile(path));
   std::vector<Record> out;
   std::string name, sequence, plus, quality;
   while (std::getline(in, name) && std::getline(in, sequence) && std::getline(in, plus) && std::getline(in, quality))
@@ -186,7 +175,7 @@ void TrimmerTest::singleEndMatchesCutadapt() {
   qInfo("single-end: %zu of %zu reads identical to cutadapt 4.2", same, theirs.size());
   QCOMPARE(ours.size(), theirs.size());
   QCOMPARE(same, theirs.size());                      // every read (the goal was >= 99.5 %)
-  QVERIFY(slurp(job.output1) == slurp(reference));    // and in the same order, byte for byte
+  QVERIFY(readWholeFile(job.output1) == readWholeFile(reference));    // and in the same order, byte for byte
   // The figures of cutadapt's report (cutadapt_trimgalore_params.report.txt).
   QCOMPARE(s.readsIn, std::uint64_t(10000));
   QCOMPARE(s.first.readsWithAdapter, std::uint64_t(6382));
@@ -235,7 +224,7 @@ void TrimmerTest::pairedEndMatchesCutadapt() {
     const std::size_t same = identicalReads(a, b);
     qInfo("paired-end %s: %zu of %zu reads identical to cutadapt 4.2", theirs.c_str(), same, b.size());
     QCOMPARE(same, b.size());
-    QVERIFY(slurp(ours) == slurp(theirs));
+    QVERIFY(readWholeFile(ours) == readWholeFile(theirs));
   }
   QCOMPARE(s.readsIn, std::uint64_t(10000));
   QCOMPARE(s.first.readsWithAdapter, std::uint64_t(3462));
@@ -270,7 +259,7 @@ void TrimmerTest::threadsGiveIdenticalOutput() {
     QCOMPARE(s.first.readsWithAdapter, std::uint64_t(95333));
     QCOMPARE(s.first.basesQualityTrimmed, std::uint64_t(9993));
     QVERIFY(s.first.basesOut > 2414516 && s.first.basesOut < 2414716);
-    outputs[run] = slurp(job.output1);
+    outputs[run] = readWholeFile(job.output1);
   }
   QVERIFY(!outputs[0].empty());
   QVERIFY(outputs[0] == outputs[1]);
@@ -365,9 +354,9 @@ void TrimmerTest::cutadaptTestSuite() {
       job.output2 = (dir / (name + std::to_string(run) + ".2.fastq")).string();
     }
     runTrim(job);
-    QVERIFY2(slurp(job.output1) == slurp(root + fields[5]), (name + " " + fields[2] + ": read 1 differs").c_str());
+    QVERIFY2(readWholeFile(job.output1) == readWholeFile(root + fields[5]), (name + " " + fields[2] + ": read 1 differs").c_str());
     if (mode == "paired")
-      QVERIFY2(slurp(job.output2) == slurp(root + fields[6]), (name + " " + fields[2] + ": read 2 differs").c_str());
+      QVERIFY2(readWholeFile(job.output2) == readWholeFile(root + fields[6]), (name + " " + fields[2] + ": read 2 differs").c_str());
     qInfo("passed %s (%s)", name.c_str(), fields[2].c_str());
     ++run;
   }
