@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <random>
 
+#include "tests/synthetic_de_results.h"
 #include "plots/de_plots.h"
 #include "plots/embedding_plot.h"
 #include "plots/figure_export.h"
@@ -21,22 +22,7 @@ using namespace diffbio::plots;
 
 namespace {
 
-DeResults syntheticResults(std::size_t n) {
-  std::mt19937_64 random(5);
-  std::normal_distribution<double> fold(0, 1.2);
-  std::uniform_real_distribution<double> uniform(0, 1);
-  DeResults r;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double lfc = fold(random);
-    const double p = std::pow(uniform(random), 1 + 4 * std::abs(lfc));
-    r.genes.push_back("gene" + std::to_string(i + 1));
-    r.baseMean.push_back(std::pow(10.0, 4 * uniform(random)));
-    r.log2FoldChange.push_back(lfc);
-    r.pvalue.push_back(p);
-    r.padj.push_back(std::min(1.0, p * 20));
-  }
-  return r;
-}
+DeResults syntheticResults(std::size_t n) { return diffbio::test::syntheticResults(n, 5); }
 
 Embedding syntheticEmbedding(std::size_t n, std::vector<std::string>& clusters) {
   std::mt19937_64 random(11);

@@ -6,6 +6,7 @@
 #include <random>
 #include <zlib.h>
 
+#include "synthetic_de_results.h"
 #include "plots/de_plots.h"
 #include "plots/figure_export.h"
 #include "test_support.h"
@@ -53,23 +54,7 @@ qsizetype pdfDots(const QByteArray& content) {
   return dots;
 }
 
-DeResults syntheticResults(std::size_t n, unsigned seed) {
-  std::mt19937_64 random(seed);
-  std::normal_distribution<double> fold(0, 1.2);
-  std::uniform_real_distribution<double> uniform(0, 1);
-  DeResults r;
-  for (std::size_t i = 0; i < n; ++i) {
-    const double lfc = fold(random);
-    // Large folds get small p-values, as in real data.
-    const double p = std::pow(uniform(random), 1 + 4 * std::abs(lfc));
-    r.genes.push_back("gene" + std::to_string(i + 1));
-    r.baseMean.push_back(std::pow(10.0, 4 * uniform(random)));
-    r.log2FoldChange.push_back(lfc);
-    r.pvalue.push_back(p);
-    r.padj.push_back(std::min(1.0, p * 20));
-  }
-  return r;
-}
+using diffbio::test::syntheticResults;
 
 QByteArray readAll(const std::filesystem::path& path) {
   QFile file(QString::fromStdString(path.string()));
