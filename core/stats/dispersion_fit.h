@@ -44,11 +44,16 @@ class DispersionPosterior {
   DispersionPrior prior_;
   std::vector<Eigen::Index> positive_;  // samples with a count above zero (the only ones with gamma terms)
   // Counts repeat (especially at low means): lgamma(y + size) and digamma(y + size) are evaluated once per distinct
-  // positive count and looked up per sample, summed in the same order, so the results are bit-identical.
+  // positive count and looked up per sample, summed in the same order, so the results are identical either way.
   bool useDistinct_ = false;
   std::vector<double> distinct_;        // the distinct positive counts
   std::vector<int> slot_;               // per entry of positive_: its index in distinct_
-  std::vector<double> gammaTerms_;      // per distinct count: lgamma or digamma at the current size
+  // Per distinct count (or per positive sample): lgamma(y + size) - lgamma(size) or the digamma difference.
+  std::vector<double> gammaTerms_;
+  // The counts into gammaTerms_ (the differences are evaluated there in place by gamma_batch.h), and the slot of
+  // the k-th positive sample.
+  void fillGammaArguments();
+  std::size_t gammaSlot(std::size_t k) const { return useDistinct_ ? static_cast<std::size_t>(slot_[k]) : k; }
   std::vector<int> slotOfCount_;        // scratch for setGene: small integer count -> its index in distinct_
 
   double preparedLogAlpha_ = 0;
@@ -56,7 +61,9 @@ class DispersionPosterior {
   double alpha_ = 0, size_ = 0, logSize_ = 0;
   Eigen::VectorXd log1pMuAlpha_;    // log(1 + mu_j alpha)
   Eigen::VectorXd inverse1pMuAlpha_;  // 1 / (1 + mu_j alpha)
-  Eigen::VectorXd groupW_, groupDW_;  // per group: sum of w_j = mu_j / (1 + mu_j alpha) and of dw_j / dalpha
+  Eigen::VectorXd weights_;           // w_j = mu_j / (1 + mu_j alpha)
+  Eigen::VectorXd groupW_, groupDW_;  // per group: sum of w_j and of dw_j / dalpha
+  std::vector<std::vector<Eigen::Index>> membersOfGroup_;  // the samples of each design group
   Eigen::MatrixXd xtwx_;
   Eigen::LLT<Eigen::MatrixXd> llt_;
   Eigen::VectorXd row_, solved_;

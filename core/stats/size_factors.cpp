@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/util/error.h"
+#include "core/util/vector_math.h"
 
 namespace diffbio::stats {
 
@@ -234,13 +235,23 @@ double kernelDensityMode(const Eigen::VectorXd& values) {
   struct Derivatives {
     double density = 0, slope = 0, curvature = 0;
   };
+  // The window is contiguous in the sorted data, so its kernel values go through the vector exp in one call.
+  std::vector<double> kernelValues;
   auto evaluate = [&](double x) {
     Derivatives d;
     const auto lo = std::lower_bound(sorted.begin(), sorted.end(), x - 8 * h);
     const auto hi = std::upper_bound(lo, sorted.end(), x + 8 * h);
-    for (auto it = lo; it != hi; ++it) {
-      const double z = (*it - x) / h;
-      const double k = std::exp(-0.5 * z * z);
+    const double* window = sorted.data() + (lo - sorted.begin());
+    const auto count = static_cast<std::size_t>(hi - lo);
+    kernelValues.resize(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      const double z = (window[i] - x) / h;
+      kernelValues[i] = -0.5 * z * z;
+    }
+    expInPlace(kernelValues.data(), count);
+    for (std::size_t i = 0; i < count; ++i) {
+      const double z = (window[i] - x) / h;
+      const double k = kernelValues[i];
       d.density += k;
       d.slope += z * k;
       d.curvature += (z * z - 1) * k;
