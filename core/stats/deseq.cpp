@@ -14,6 +14,7 @@
 #include "core/stats/size_factors.h"
 #include "core/stats/vst.h"
 #include "core/util/error.h"
+#include "core/util/sort_doubles.h"
 
 namespace diffbio::stats {
 
@@ -70,7 +71,7 @@ Eigen::MatrixXd modeMinusMedian(const Eigen::MatrixXd& logRatios) {
       for (int q = 0; q < 4; ++q) {
         quarter[q].clear();
         for (Eigen::Index i = q; i < nRows; i += 4) quarter[q].push_back(column[i]);
-        std::sort(quarter[q].begin(), quarter[q].end());
+        sortDoubles(quarter[q]);
         out(j, 1 + q) = modeMinusMedianOf(quarter[q]);
       }
       for (int k = 0; k < 2; ++k) {

@@ -130,10 +130,9 @@ double DispersionPosterior::value(double logAlpha) {
   double logLik = 0;
   fillGammaArguments();
   logGammaDifferenceBatch(gammaTerms_.data(), size_, gammaTerms_.data(), gammaTerms_.size());
-  for (std::size_t k = 0; k < positive_.size(); ++k) {
-    const Eigen::Index j = positive_[k];
-    logLik += gammaTerms_[gammaSlot(k)] - y_[j] * (logSize_ + log1pMuAlpha_[j]);
-  }
+  logLik = sumOverPositive([&](std::size_t k, Eigen::Index j) {
+    return gammaTerms_[gammaSlot(k)] - y_[j] * (logSize_ + log1pMuAlpha_[j]);
+  });
   logLik -= size_ * log1pMuAlpha_.sum();
   const double coxReid = useCoxReid_ ? coxReidValue_ : 0.0;
   const double prior =
@@ -149,10 +148,9 @@ double DispersionPosterior::derivative(double logAlpha) {
   double sum = (log1pMuAlpha_.array() - alpha_ * weights_.array()).sum();
   fillGammaArguments();
   digammaDifferenceBatch(gammaTerms_.data(), size_, gammaTerms_.data(), gammaTerms_.size());
-  for (std::size_t k = 0; k < positive_.size(); ++k) {  // the digamma and y terms vanish for a zero count
-    const Eigen::Index j = positive_[k];
-    sum += -gammaTerms_[gammaSlot(k)] + y_[j] * alpha_ * inverse1pMuAlpha_[j];
-  }
+  sum += sumOverPositive([&](std::size_t k, Eigen::Index j) {  // the digamma and y terms vanish for a zero count
+    return -gammaTerms_[gammaSlot(k)] + y_[j] * alpha_ * inverse1pMuAlpha_[j];
+  });
   const double logLikDerivative = size_ * size_ * sum;
 
   // d/dalpha of -1/2 log det(X'WX) = -1/2 trace((X'WX)^-1 X' dW X).

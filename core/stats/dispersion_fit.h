@@ -54,6 +54,17 @@ class DispersionPosterior {
   // the k-th positive sample.
   void fillGammaArguments();
   std::size_t gammaSlot(std::size_t k) const { return useDistinct_ ? static_cast<std::size_t>(slot_[k]) : k; }
+  // sum over the positive samples of term(k, sample), in four running sums (one chain of additions would wait on
+  // each previous one).
+  template <typename Term>
+  double sumOverPositive(Term term) const {
+    double lanes[4] = {0, 0, 0, 0};
+    std::size_t k = 0;
+    for (; k + 4 <= positive_.size(); k += 4)
+      for (std::size_t u = 0; u < 4; ++u) lanes[u] += term(k + u, positive_[k + u]);
+    for (; k < positive_.size(); ++k) lanes[0] += term(k, positive_[k]);
+    return (lanes[0] + lanes[1]) + (lanes[2] + lanes[3]);
+  }
   std::vector<int> slotOfCount_;        // scratch for setGene: small integer count -> its index in distinct_
 
   double preparedLogAlpha_ = 0;
