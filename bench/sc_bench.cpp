@@ -4,8 +4,10 @@
 //     (Seurat 4.3 on this machine: 3.6 s counts to clusters + 3.8 s UMAP);
 //   - 50,000 cells x 20,000 genes at 3 % density: goal <= 60 s and <= 4 GB peak memory.
 // Inputs are written once as h5ad by the Splatter-like simulator (core/singlecell/simulator.h); each run is a child
-// process timed from fork to exit, peak memory from wait4's ru_maxrss.
-//   sc_bench [--diffbio PATH] [--work DIR] [--runs N] [--only small|large] [--figures]
+// process timed from fork to exit, peak memory and CPU time (user + system, which other load on the shared machine
+// inflates least) from wait4's rusage; the load average is printed before and after. With --steps the pipeline
+// also runs once inside this process, printing wall and CPU seconds per step (reading included, writing not).
+//   sc_bench [--diffbio PATH] [--work DIR] [--runs N] [--only small|large] [--figures] [--steps]
 
 #include <algorithm>
 #include <chrono>
@@ -16,9 +18,14 @@
 #include <string>
 #include <vector>
 
+#include <time.h>
+
 #include "bench/child_process.h"
+#include "core/io/count_readers.h"
 #include "core/io/h5ad.h"
+#include "core/singlecell/pipeline.h"
 #include "core/singlecell/simulator.h"
+#include "core/util/threads.h"
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -54,13 +61,61 @@ diffbio::bench::ChildRun runOnce(const fs::path& diffbio, const fs::path& input,
   return diffbio::bench::runChild(args, log);
 }
 
+double processCpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + 1e-9 * static_cast<double>(t.tv_nsec);
+}
+
+std::string loadAverage() {
+  std::ifstream in("/proc/loadavg");
+  std::string one, five, fifteen;
+  in >> one >> five >> fifteen;
+  return one + " " + five + " " + fifteen;
+}
+
+// The analysis in this process, with wall and CPU seconds for reading and for each step of runPipeline.
+void printSteps(const fs::path& input) {
+  std::vector<std::string> names{"read"};
+  std::vector<double> walls, cpus;
+  auto wall0 = Clock::now();
+  double cpu0 = processCpuSeconds();
+  auto mark = [&] {
+    const auto wall = Clock::now();
+    const double cpu = processCpuSeconds();
+    walls.push_back(std::chrono::duration<double>(wall - wall0).count());
+    cpus.push_back(cpu - cpu0);
+    wall0 = wall;
+    cpu0 = cpu;
+  };
+  const diffbio::io::LoadedCounts loaded = diffbio::io::readCounts(input.string());
+  mark();
+  diffbio::sc::PipelineOptions options;
+  bool first = true;
+  options.onStep = [&](const std::string& step) {
+    if (!first) mark();
+    first = false;
+    names.push_back(step);
+  };
+  const diffbio::sc::PipelineResult result = diffbio::sc::runPipeline(loaded.matrix, options);
+  mark();
+  std::printf("    in-process steps (wall s / CPU s):");
+  double wallSum = 0, cpuSum = 0;
+  for (std::size_t i = 0; i < names.size() && i < walls.size(); ++i) {
+    std::printf(" %s %.3f/%.3f", names[i].c_str(), walls[i], cpus[i]);
+    wallSum += walls[i];
+    cpuSum += cpus[i];
+  }
+  std::printf("; sum %.3f/%.3f (%d clusters)\n", wallSum, cpuSum, result.clusters.nClusters);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   fs::path diffbio = diffbio::bench::diffbioOfThisBuild(), work = fs::temp_directory_path() / "diffbio_sc_bench";
   int runs = 3;
   std::string only;
-  bool figures = false;
+  bool figures = false, steps = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string {
@@ -75,12 +130,15 @@ int main(int argc, char** argv) {
     else if (a == "--runs") runs = std::max(1, std::atoi(next().c_str()));
     else if (a == "--only") only = next();
     else if (a == "--figures") figures = true;
+    else if (a == "--steps") steps = true;
     else {
-      std::fprintf(stderr, "usage: sc_bench [--diffbio PATH] [--work DIR] [--runs N] [--only small|large] [--figures]\n");
+      std::fprintf(stderr, "usage: sc_bench [--diffbio PATH] [--work DIR] [--runs N] [--only small|large] [--figures] "
+                           "[--steps]\n");
       return 2;
     }
   }
   fs::create_directories(work);
+  const int threads = diffbio::configureThreads();  // DIFFBIO_THREADS, else every core (the child reads it too)
 
   std::vector<Input> inputs;
   {
@@ -100,10 +158,11 @@ int main(int argc, char** argv) {
     inputs.push_back(large);
   }
 
-  std::printf("diffbio: %s\nwork folder: %s\nruns per input: %d (median wall time reported)%s\n\n", diffbio.c_str(),
-              work.c_str(), runs, figures ? "; with the UMAP figure" : "; without figures (--no-figures)");
-  std::printf("%-48s %10s %10s %10s %9s %8s %8s\n", "input", "density", "wall s", "best s", "goal s", "peak GB",
-              "goal GB");
+  std::printf("diffbio: %s\nwork folder: %s\nruns per input: %d (median wall and CPU time reported)%s; %d threads\n\n",
+              diffbio.c_str(), work.c_str(), runs, figures ? "; with the UMAP figure" : "; without figures (--no-figures)", threads);
+  std::printf("load average at the start: %s\n", loadAverage().c_str());
+  std::printf("%-48s %9s %8s %8s %8s %7s %8s %8s\n", "input", "density", "wall s", "best s", "CPU s", "goal s",
+              "peak GB", "goal GB");
   int failures = 0;
   for (auto& in : inputs) {
     if (!only.empty() && only != in.name) continue;
@@ -118,7 +177,7 @@ int main(int argc, char** argv) {
       diffbio::io::writeH5ad(data, file.string());
     }
     const double simSeconds = std::chrono::duration<double>(Clock::now() - simStart).count();
-    std::vector<double> walls;
+    std::vector<double> walls, cpus;
     long peakKb = 0;
     for (int r = 0; r < runs; ++r) {
       const diffbio::bench::ChildRun run = runOnce(diffbio, file, work / (in.name + "_out"), work / (in.name + ".log"), figures);
@@ -128,24 +187,28 @@ int main(int argc, char** argv) {
         break;
       }
       walls.push_back(run.seconds);
+      cpus.push_back(run.cpuSeconds);
       peakKb = std::max(peakKb, run.peakRssKb);
     }
     if (walls.empty()) continue;
     std::vector<double> sorted = walls;
     std::sort(sorted.begin(), sorted.end());
     const double median = sorted[sorted.size() / 2];
+    std::sort(cpus.begin(), cpus.end());
     const double gb = peakKb / 1024.0 / 1024.0;
     char goalGb[16] = "-";
     if (in.goalGb > 0) std::snprintf(goalGb, sizeof goalGb, "%.1f", in.goalGb);
-    std::printf("%-48s %9.2f%% %10.2f %10.2f %9.1f %8.2f %8s\n", in.label.c_str(), 100 * density, median, sorted.front(),
-                in.goalSeconds, gb, goalGb);
+    std::printf("%-48s %8.2f%% %8.2f %8.2f %8.2f %7.1f %8.2f %8s\n", in.label.c_str(), 100 * density, median,
+                sorted.front(), cpus[cpus.size() / 2], in.goalSeconds, gb, goalGb);
     std::ifstream log(work / (in.name + ".log"));
     std::string line;
     while (std::getline(log, line))
       if (line.rfind("seconds:", 0) == 0 || line.find(" clusters ") != std::string::npos)
         std::printf("    last run: %s\n", line.c_str());
     std::printf("    (simulating and writing the input: %.1f s, not timed)\n", simSeconds);
+    if (steps) printSteps(file);
   }
+  std::printf("load average at the end: %s\n", loadAverage().c_str());
   std::printf("\nGoals (issue 9): 2,700 cells end to end <= 1.5 s (Seurat 4.3: 3.6 s + 3.8 s UMAP on this machine);\n"
               "50,000 x 20,000 at 3 %% <= 60 s and <= 4 GB peak. The machine is shared: figures vary with its load.\n");
   return failures == 0 ? 0 : 1;

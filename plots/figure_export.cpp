@@ -26,13 +26,56 @@ void commit(QSaveFile& file, const std::string& path) {
                      "check the free space and permissions of the folder");
 }
 
-void paintOrThrow(QPaintDevice& device, double scale, const PlotModel& model, const FigureSize& size,
-                  const PaintOptions& options, const std::string& path) {
+void paintOrThrow(QPaintDevice& device, double scale, const FigurePainter& paint, const FigureSize& size,
+                  const std::string& path) {
   QPainter painter;
   if (!painter.begin(&device)) throw InputError({path}, "cannot start painting the figure");
   painter.scale(scale, scale);  // layout units are points
-  paintPlot(painter, model, QRectF(0, 0, size.widthPoints(), size.heightPoints()), options);
+  paint(painter, QRectF(0, 0, size.widthPoints(), size.heightPoints()));
   painter.end();
+}
+
+FigurePainter modelPainter(const PlotModel& model, const PaintOptions& options) {
+  return [&model, &options](QPainter& painter, const QRectF& target) { paintPlot(painter, model, target, options); };
+}
+
+void writeSvg(const FigurePainter& paint, const QString& title, const std::string& path, const FigureSize& size) {
+  QSaveFile file(QString::fromStdString(path));
+  open(file, path);
+  QSvgGenerator svg;
+  svg.setOutputDevice(&file);
+  // At 72 dpi one SVG user unit is one point, so the file's width/height come out as the requested millimetres.
+  svg.setResolution(72);
+  svg.setSize(QSize(int(std::ceil(size.widthPoints())), int(std::ceil(size.heightPoints()))));
+  svg.setViewBox(QRectF(0, 0, size.widthPoints(), size.heightPoints()));
+  svg.setTitle(title);
+  svg.setDescription(QStringLiteral("DiffBio Studio"));
+  paintOrThrow(svg, 1.0, paint, size, path);
+  commit(file, path);
+}
+
+void writePdf(const FigurePainter& paint, const QString& title, const std::string& path, const FigureSize& size) {
+  QSaveFile file(QString::fromStdString(path));
+  open(file, path);
+  {
+    QPdfWriter pdf(&file);
+    pdf.setPageSize(QPageSize(QSizeF(size.widthMm, size.heightMm), QPageSize::Millimeter));
+    pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
+    // 720 device units per inch: coordinates keep a tenth of a point of precision in the page description.
+    constexpr int kResolution = 720;
+    pdf.setResolution(kResolution);
+    pdf.setTitle(title);
+    pdf.setCreator(QStringLiteral("DiffBio Studio"));
+    paintOrThrow(pdf, kResolution / 72.0, paint, size, path);
+  }  // the writer finishes the PDF when it goes out of scope
+  commit(file, path);
+}
+
+void writePng(const QImage& image, const std::string& path) {
+  QSaveFile file(QString::fromStdString(path));
+  open(file, path);
+  if (!image.save(&file, "PNG")) throw InputError({path}, "encoding the PNG failed");
+  commit(file, path);
 }
 
 QString csvField(const QString& text) {
@@ -50,6 +93,10 @@ QByteArray number(double v) {
 }  // namespace
 
 QImage renderImage(const PlotModel& model, const FigureSize& size, const PaintOptions& options) {
+  return renderPainted(modelPainter(model, options), size);
+}
+
+QImage renderPainted(const FigurePainter& paint, const FigureSize& size) {
   const int width = int(std::lround(size.widthMm / 25.4 * size.dpi));
   const int height = int(std::lround(size.heightMm / 25.4 * size.dpi));
   QImage image(width, height, QImage::Format_RGB32);
@@ -59,53 +106,45 @@ QImage renderImage(const PlotModel& model, const FigureSize& size, const PaintOp
   image.setDotsPerMeterY(dotsPerMetre);
   QPainter painter(&image);
   painter.scale(size.dpi / 72, size.dpi / 72);
-  paintPlot(painter, model, QRectF(0, 0, size.widthPoints(), size.heightPoints()), options);
+  paint(painter, QRectF(0, 0, size.widthPoints(), size.heightPoints()));
   return image;
 }
 
+void exportPainted(const FigurePainter& paint, const QString& title, const std::string& path, const FigureSize& size) {
+  const QString suffix = QFileInfo(QString::fromStdString(path)).suffix().toLower();
+  if (suffix == QLatin1String("png")) return writePng(renderPainted(paint, size), path);
+  if (suffix == QLatin1String("svg")) return writeSvg(paint, title, path, size);
+  if (suffix == QLatin1String("pdf")) return writePdf(paint, title, path, size);
+  throw InputError({path}, "unknown figure format '." + suffix.toStdString() + "'", "name the output .png, .svg or .pdf");
+}
+
 void exportPng(const PlotModel& model, const std::string& path, const FigureSize& size, const PaintOptions& options) {
-  const QImage image = renderImage(model, size, options);
-  QSaveFile file(QString::fromStdString(path));
-  open(file, path);
-  if (!image.save(&file, "PNG")) throw InputError({path}, "encoding the PNG failed");
-  commit(file, path);
+  writePng(renderImage(model, size, options), path);
 }
 
 void exportSvg(const PlotModel& model, const std::string& path, const FigureSize& size, const PaintOptions& options) {
-  QSaveFile file(QString::fromStdString(path));
-  open(file, path);
-  QSvgGenerator svg;
-  svg.setOutputDevice(&file);
-  // At 72 dpi one SVG user unit is one point, so the file's width/height come out as the requested millimetres.
-  svg.setResolution(72);
-  svg.setSize(QSize(int(std::ceil(size.widthPoints())), int(std::ceil(size.heightPoints()))));
-  svg.setViewBox(QRectF(0, 0, size.widthPoints(), size.heightPoints()));
-  svg.setTitle(model.title);
-  svg.setDescription(QStringLiteral("DiffBio Studio"));
-  paintOrThrow(svg, 1.0, model, size, options, path);
-  commit(file, path);
+  writeSvg(modelPainter(model, options), model.title, path, size);
 }
 
 void exportPdf(const PlotModel& model, const std::string& path, const FigureSize& size, const PaintOptions& options) {
-  QSaveFile file(QString::fromStdString(path));
-  open(file, path);
-  {
-    QPdfWriter pdf(&file);
-    pdf.setPageSize(QPageSize(QSizeF(size.widthMm, size.heightMm), QPageSize::Millimeter));
-    pdf.setPageMargins(QMarginsF(0, 0, 0, 0));
-    // 720 device units per inch: coordinates keep a tenth of a point of precision in the page description.
-    constexpr int kResolution = 720;
-    pdf.setResolution(kResolution);
-    pdf.setTitle(model.title);
-    pdf.setCreator(QStringLiteral("DiffBio Studio"));
-    paintOrThrow(pdf, kResolution / 72.0, model, size, options, path);
-  }  // the writer finishes the PDF when it goes out of scope
-  commit(file, path);
+  writePdf(modelPainter(model, options), model.title, path, size);
 }
 
 void exportCsv(const PlotModel& model, const std::string& path) {
   QSaveFile file(QString::fromStdString(path));
   open(file, path);
+  if (!model.table.empty()) {
+    // The plot's own summary (box statistics, a dot plot's cells): the numbers the shapes were drawn from.
+    auto line = [](const QStringList& fields) {
+      QStringList quoted;
+      for (const auto& field : fields) quoted << csvField(field);
+      return quoted.join(QLatin1Char(',')).toUtf8() + "\n";
+    };
+    QByteArray out = line(model.table.header);
+    for (const auto& row : model.table.rows) out += line(row);
+    file.write(out);
+    return commit(file, path);
+  }
   const auto& p = model.points;
   QByteArray out = "name," + csvField(model.xLabel.isEmpty() ? QStringLiteral("x") : model.xLabel).toUtf8() + "," +
                    csvField(model.yLabel.isEmpty() ? QStringLiteral("y") : model.yLabel).toUtf8() + ",category";

@@ -3,6 +3,7 @@
 // plotted data as CSV. All are written atomically (QSaveFile: a temporary file beside the target, renamed into
 // place only when complete), so a failed export never leaves a truncated figure.
 #include <QImage>
+#include <functional>
 #include <string>
 
 #include "plots/plot_painter.h"
@@ -23,6 +24,12 @@ QImage renderImage(const PlotModel& model, const FigureSize& size, const PaintOp
 // for an unknown suffix or when the file cannot be written.
 void exportFigure(const PlotModel& model, const std::string& path, const FigureSize& size = {},
                   const PaintOptions& options = {});
+
+// Any figure drawn by `paint` (in layout units: points, inside the given rectangle) as .png, .svg or .pdf, with the
+// same sizes, resolution and atomic writing as a single plot (composite figures use it). Throws InputError.
+using FigurePainter = std::function<void(QPainter& painter, const QRectF& target)>;
+void exportPainted(const FigurePainter& paint, const QString& title, const std::string& path, const FigureSize& size);
+QImage renderPainted(const FigurePainter& paint, const FigureSize& size);
 
 void exportPng(const PlotModel& model, const std::string& path, const FigureSize& size, const PaintOptions& options);
 void exportSvg(const PlotModel& model, const std::string& path, const FigureSize& size, const PaintOptions& options);

@@ -36,6 +36,9 @@ struct PlotFrame {
   // Right of the plot area: the legend column(s) (LegendPosition::Right) and/or the colour bar. Empty when unused.
   QRectF side;
   int legendColumns = 1;
+  bool xLabelsVertical = false;
+  double categorySlot = 0;          // layout units between two categorical x positions (0: not categorical)
+  double markerScale = 1;           // factor on per-point sizes (PlotModel::fitSizesToSlots), <= 1     // categorical x names written bottom-to-top (they did not fit side by side)
   std::vector<LegendEntry> legend;  // counted once per layout (a pass over every point)
 
   double mapX(double x) const { return area.left() + (x - xMin) / (xMax - xMin) * area.width(); }

@@ -42,6 +42,12 @@ DataRange fittedRange(const PlotModel& model) {
       extent.add(band.x[i], band.low[i]);
       extent.add(band.x[i], band.high[i]);
     }
+  for (const auto& shape : model.shapes)
+    for (const auto& point : shape.points) extent.add(point.x(), point.y());
+  if (model.image.shown()) {
+    extent.add(model.image.xMin, model.image.yMin);
+    extent.add(model.image.xMax, model.image.yMax);
+  }
   for (const auto& line : model.lines) {
     if (line.orientation == ReferenceLine::Orientation::Horizontal) extent.add(std::nan(""), line.value);
     else extent.add(line.value, std::nan(""));

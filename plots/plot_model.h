@@ -2,7 +2,9 @@
 // A plot as plain data, independent of widgets and output devices: what to draw, in data coordinates. The painter
 // (plot_painter.h) draws it onto any QPaintDevice, so the screen, PNG, SVG and PDF all come from one description.
 #include <QColor>
+#include <QImage>
 #include <QPointF>
+#include <QStringList>
 #include <QString>
 #include <vector>
 
@@ -19,7 +21,7 @@ struct PointCategory {
 struct PointLayer {
   std::vector<double> x, y;
   std::vector<int> category;      // index into PlotModel::categories
-  std::vector<float> size;        // empty = PlotModel::pointSize for every point
+  std::vector<float> size;        // empty = PlotModel::pointSize for every point (see PlotModel::fitSizesToSlots)
   std::vector<QString> names;     // gene names for tooltips, labels and CSV (may be empty)
   // A value behind the colour (expression, a QC metric) for tooltips and CSV; empty when colour is a category.
   std::vector<double> value;
@@ -65,6 +67,36 @@ struct ColourBar {
   bool shown() const { return !colours.empty(); }
 };
 
+// A closed polygon in data coordinates (a box of a box plot, a violin), filled and outlined; drawn behind the points.
+struct Shape {
+  std::vector<QPointF> points;
+  QColor fill = QColor(0, 0, 0, 40);
+  QColor outline = QColor(60, 60, 60);
+  double outlineWidth = 0.6;  // points; 0 = no outline
+};
+
+// A raster layer stretched over a data rectangle (a quality heatmap: one pixel per cell, drawn without smoothing so
+// cells stay sharp). Pixel (0, 0) is at (xMin, yMax): row 0 is the top of the picture.
+struct ImageLayer {
+  QImage image;
+  double xMin = 0, xMax = 1, yMin = 0, yMax = 1;
+  bool shown() const { return !image.isNull(); }
+};
+
+// Marker sizes explained next to the plot (a dot plot's "fraction of cells"): one dot per entry.
+struct SizeLegend {
+  QString title;
+  std::vector<std::pair<QString, float>> entries;  // text, marker diameter in points
+  bool shown() const { return !entries.empty(); }
+};
+
+// What the CSV export writes when the points are not the plotted data (box statistics, a dot plot's cells).
+struct DataTable {
+  QStringList header;
+  std::vector<QStringList> rows;
+  bool empty() const { return header.isEmpty(); }
+};
+
 // Where the legend goes: one row above the plot (few categories) or a column on the right (clusters).
 enum class LegendPosition { Top, Right };
 
@@ -79,12 +111,18 @@ struct PlotModel {
   std::vector<PointCategory> categories;
   PointLayer points;
   float pointSize = 3.5f;
+  // Per-point sizes (points.size) are shrunk, all by one factor, when the largest would not fit the distance between
+  // two categories of a categorical axis (a dot plot drawn small): PlotFrame::markerScale.
+  bool fitSizesToSlots = false;
   std::vector<std::size_t> labelled;  // indices of points to label with their names, most important first
   // Points by importance (most significant first) for "label the top N"; empty = by y, largest first.
   std::vector<std::size_t> labelPriority;
 
-  // A categorical x axis (groups, samples): ticks at 0, 1, ... labelled with these names instead of numbers.
+  // A categorical x axis (groups, samples): ticks at 0, 1, ... labelled with these names instead of numbers. Names
+  // too wide for their slot are written vertically (the layout decides).
   std::vector<QString> xCategories;
+  // The same for y (a dot plot's clusters): ticks at 0, 1, ... labelled with these names.
+  std::vector<QString> yCategories;
 
   std::vector<ReferenceLine> lines;
   // Volcano thresholds the user may drag: the vertical lines at ±lfc move together, the horizontal one alone; on
@@ -93,12 +131,16 @@ struct PlotModel {
   std::vector<Curve> curves;
   std::vector<Band> bands;
   Bars bars;
+  std::vector<Shape> shapes;
+  ImageLayer image;
 
   // Legend entries show the number of points in each category ("up (1,203)").
   bool legendCounts = true;
   LegendPosition legendPosition = LegendPosition::Top;
   QString legendTitle;  // heading of a right-hand legend (the colouring column)
   ColourBar colourBar;
+  SizeLegend sizeLegend;  // below the colour bar, in the right-hand panel
+  DataTable table;        // non-empty: the CSV export writes this instead of the points
 };
 
 struct DataRange {

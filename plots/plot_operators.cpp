@@ -1,17 +1,26 @@
 #include "plots/plot_operators.h"
 
 #include <cmath>
+#include <unordered_map>
 
 #include "core/data/table.h"
+#include "core/io/loaded_counts.h"
 #include "core/io/sample_sheet.h"
 #include "core/ops/registry.h"
 #include "core/singlecell/cell_values.h"
+#include "core/stats/deseq_steps.h"
 #include "core/stats/dispersion.h"
 #include "core/util/error.h"
 #include "plots/bulk_qc_plots.h"
+#include "plots/count_distribution_plot.h"
 #include "plots/de_plots.h"
 #include "plots/embedding_plot.h"
 #include "plots/figure_export.h"
+#include "plots/gene_lookup.h"
+#include "plots/marker_dot_plot.h"
+#include "plots/panel_figure.h"
+#include "plots/training_comparison_plot.h"
+#include "plots/violin_plot.h"
 #include "plots/offscreen_gui.h"
 
 namespace diffbio::plots {
@@ -123,12 +132,81 @@ class PcaPlotOperator : public Operator {
   }
 };
 
+// The `color` column of the sample sheet for `samples` (paired as the DE design pairs them); empty when the sheet is
+// not connected or `color` is empty.
+std::vector<std::string> sampleGroups(const OperatorInputs& in, const std::string& colour,
+                                      const std::vector<std::string>& samples, const std::string& node) {
+  if (!in.has("samples") || colour.empty()) return {};
+  const io::SampleMatch match = io::matchSamples(in.get<data::Table>("samples"), samples, node);
+  const data::Column* column = match.sheet.find(colour);
+  if (!column)
+    throw InputError({node}, "the sample table has no column '" + colour + "'",
+                     "set `color` to a column of the sample sheet, or leave it empty");
+  std::vector<std::string> groups;
+  for (std::size_t row = 0; row < column->size(); ++row)
+    groups.push_back(column->isMissing(row) ? std::string() : column->text(row));
+  return groups;
+}
+
+class CountDistributionOperator : public Operator {
+ public:
+  OperatorOutputs run(const OperatorInputs& in, const ParameterValues& p, RunContext& context) override {
+    const auto& experiment = in.get<stats::DeExperiment>("design");
+    const auto& factors = in.get<stats::ChosenSizeFactors>("size_factors").factors;
+    const auto counts =
+        data::CountMatrix::fromDense(experiment.counts, experiment.sampleNames, experiment.geneNames);
+    const CountDistribution distribution = countDistribution(counts, factors, context.nodeId());
+    const auto groups = sampleGroups(in, p.text("color"), experiment.sampleNames, context.nodeId());
+    writeFigure(countDistributionPlot(distribution, groups, QString::fromStdString(p.text("title"))), p, context);
+    return {};
+  }
+};
+
+class GeneCountsOperator : public Operator {
+ public:
+  OperatorOutputs run(const OperatorInputs& in, const ParameterValues& p, RunContext& context) override {
+    const auto& experiment = in.get<stats::DeExperiment>("design");
+    const auto& factors = in.get<stats::ChosenSizeFactors>("size_factors").factors;
+    const std::string gene = p.text("gene");
+    if (gene.empty()) throw InputError({context.nodeId()}, "no gene chosen", "set `gene` to a gene ID of the counts");
+    data::Table values(experiment.geneNames);
+    for (std::size_t s = 0; s < experiment.sampleNames.size(); ++s) {
+      std::vector<double> column(experiment.geneNames.size());
+      for (std::size_t g = 0; g < column.size(); ++g)
+        column[g] = experiment.counts(Eigen::Index(s), Eigen::Index(g)) / factors(Eigen::Index(s));
+      values.addColumn(data::Column(experiment.sampleNames[s], std::move(column)));
+    }
+    const auto groups = sampleGroups(in, p.text("color"), experiment.sampleNames, context.nodeId());
+    PlotModel model = geneCountsPlot(values, gene, groups, context.nodeId());
+    if (!p.text("title").empty()) model.title = QString::fromStdString(p.text("title"));
+    writeFigure(model, p, context);
+    return {};
+  }
+};
+
+class LibrarySizesOperator : public Operator {
+ public:
+  OperatorOutputs run(const OperatorInputs& in, const ParameterValues& p, RunContext& context) override {
+    const auto& counts = in.get<io::LoadedCounts>("counts").matrix;
+    const Eigen::VectorXd totals = counts.obsSums();
+    PlotModel model =
+        librarySizesPlot(counts.obsNames(), std::vector<double>(totals.data(), totals.data() + totals.size()));
+    if (!p.text("title").empty()) model.title = QString::fromStdString(p.text("title"));
+    writeFigure(model, p, context);
+    return {};
+  }
+};
+
+// The embedding node's `color`: empty = the labels (or one colour); the labels' own name ("leiden"); a column of
+// the annotations table (a QC metric such as pct_counts_mt, or an annotation); or a gene of the connected counts
+// (its expression on a continuous colour map).
 class EmbeddingPlotOperator : public Operator {
  public:
   OperatorOutputs run(const OperatorInputs& in, const ParameterValues& p, RunContext& context) override {
     const auto& e = in.get<sc::CellEmbedding>("embedding");
+    const std::string node = context.nodeId();
     if (e.values.cols() < 2)
-      throw InputError({context.nodeId()}, "the embedding has fewer than two dimensions", "plot a 2-D embedding");
+      throw InputError({node}, "the embedding has fewer than two dimensions", "plot a 2-D embedding");
     Embedding embedding;
     embedding.names = e.cells;
     for (Eigen::Index i = 0; i < e.values.rows(); ++i) {
@@ -141,22 +219,144 @@ class EmbeddingPlotOperator : public Operator {
     embedding.yLabel = base + "2";
     EmbeddingOptions options;
     options.title = QString::fromStdString(p.text("title"));
-    PlotModel model;
-    if (in.has("labels")) {
-      const auto& labels = in.get<sc::CellLabels>("labels");
-      if (labels.codes.size() != embedding.x.size())
-        throw InputError({context.nodeId()}, "the labels are for " + std::to_string(labels.codes.size()) +
-                                                 " cells, the embedding has " + std::to_string(embedding.x.size()),
-                         "connect labels and an embedding of the same cells");
-      std::vector<std::string> text(labels.codes.size());
-      for (std::size_t i = 0; i < text.size(); ++i)
-        if (labels.codes[i] >= 0 && std::size_t(labels.codes[i]) < labels.levels.size())
-          text[i] = labels.levels[std::size_t(labels.codes[i])];
-      model = embeddingByCategory(embedding, text, QString::fromStdString(labels.name), options, labels.levels);
-    } else {
-      model = embeddingPlain(embedding, options);
+    colourMapFromName(QString::fromStdString(p.text("colormap")), options.colourMap);
+    writeFigure(colouredModel(in, embedding, p.text("color"), options, node), p, context);
+    return {};
+  }
+
+ private:
+  static PlotModel byLabels(const sc::CellLabels& labels, const Embedding& embedding, const EmbeddingOptions& options,
+                            const std::string& node) {
+    if (labels.codes.size() != embedding.x.size())
+      throw InputError({node}, "the labels are for " + std::to_string(labels.codes.size()) +
+                                   " cells, the embedding has " + std::to_string(embedding.x.size()),
+                       "connect labels and an embedding of the same cells");
+    std::vector<std::string> text(labels.codes.size());
+    for (std::size_t i = 0; i < text.size(); ++i)
+      if (labels.codes[i] >= 0 && std::size_t(labels.codes[i]) < labels.levels.size())
+        text[i] = labels.levels[std::size_t(labels.codes[i])];
+    return embeddingByCategory(embedding, text, QString::fromStdString(labels.name), options, labels.levels);
+  }
+
+  static PlotModel colouredModel(const OperatorInputs& in, const Embedding& embedding, const std::string& colour,
+                                 const EmbeddingOptions& options, const std::string& node) {
+    const sc::CellLabels* labels = in.has("labels") ? &in.get<sc::CellLabels>("labels") : nullptr;
+    if (colour.empty()) return labels ? byLabels(*labels, embedding, options, node) : embeddingPlain(embedding, options);
+    if (labels && labels->name == colour) return byLabels(*labels, embedding, options, node);
+    if (in.has("annotations")) {
+      const auto& table = in.get<data::Table>("annotations");
+      if (table.find(colour)) {
+        std::unordered_map<std::string, std::size_t> rowOf;
+        for (std::size_t r = 0; r < table.nRows(); ++r) rowOf.emplace(table.rowNames()[r], r);
+        std::vector<std::size_t> rows;
+        for (const auto& cell : embedding.names) {
+          const auto found = rowOf.find(cell);
+          if (found == rowOf.end())
+            throw InputError({node}, "the annotations have no row for cell '" + cell + "'",
+                             "connect a table with one row per cell (e.g. sc.qc's qc output)");
+          rows.push_back(found->second);
+        }
+        return embeddingByColumn(embedding, table.selectRows(rows).column(colour), options);
+      }
     }
-    writeFigure(model, p, context);
+    if (in.has("counts")) {
+      const auto& counts = in.get<io::LoadedCounts>("counts");
+      if (const auto gene = findGene(counts, colour))
+        return embeddingByValue(embedding, geneValues(counts.matrix, *gene, embedding.names),
+                                QString::fromStdString(colour), options);
+    }
+    std::string known = labels ? "'" + labels->name + "' (the labels)" : std::string();
+    if (in.has("annotations"))
+      for (const auto& column : in.get<data::Table>("annotations").columns())
+        known += (known.empty() ? "'" : ", '") + column.name() + "'";
+    if (in.has("counts")) known += std::string(known.empty() ? "" : ", ") + "a gene of the counts";
+    throw InputError({node}, "nothing called '" + colour + "' to colour by",
+                     known.empty() ? "connect labels, annotations (e.g. sc.qc's qc) or counts, or leave `color` empty"
+                                   : "set `color` to one of: " + known);
+  }
+};
+
+// The labels as clusters of the matrix's cells (by barcode); cells without a label get -1 (left out).
+CellClusters clustersFor(const data::CountMatrix& matrix, const sc::CellLabels& labels, const std::string& node) {
+  std::unordered_map<std::string, std::int32_t> codeOf;
+  for (std::size_t i = 0; i < labels.cells.size() && i < labels.codes.size(); ++i)
+    codeOf.emplace(labels.cells[i], labels.codes[i]);
+  CellClusters clusters;
+  clusters.names = labels.levels;
+  std::size_t matched = 0;
+  for (const auto& cell : matrix.obsNames()) {
+    const auto found = codeOf.find(cell);
+    clusters.codes.push_back(found == codeOf.end() ? -1 : found->second);
+    matched += found != codeOf.end();
+  }
+  if (matched == 0)
+    throw InputError({node}, "no cell of the expression matrix has a label",
+                     "connect labels and counts of the same cells");
+  return clusters;
+}
+
+class MarkerDotsOperator : public Operator {
+ public:
+  OperatorOutputs run(const OperatorInputs& in, const ParameterValues& p, RunContext& context) override {
+    const std::string node = context.nodeId();
+    const auto& counts = in.get<io::LoadedCounts>("counts");
+    const auto& labels = in.get<sc::CellLabels>("labels");
+    std::vector<std::string> genes;
+    for (const auto& name : p.genes("genes")) {
+      const auto gene = findGene(counts, name);
+      if (!gene) throw InputError({node}, "no gene '" + name + "' in the counts", "check the gene list");
+      genes.push_back(counts.matrix.geneNames()[std::size_t(*gene)]);
+    }
+    if (genes.empty()) {
+      if (!in.has("markers"))
+        throw InputError({node}, "no genes to show", "connect the markers of sc.markers or list genes in `genes`");
+      genes = topMarkerGenes(in.get<data::Table>("markers"), std::size_t(p.integer("per_cluster")), labels.levels,
+                             node);
+    }
+    if (genes.empty()) throw InputError({node}, "the marker table lists no genes", "check the markers node");
+    context.checkCancelled();
+    const auto statistics = markerDotStatistics(counts.matrix, clustersFor(counts.matrix, labels, node), genes, node);
+    MarkerDotOptions options;
+    options.title = QString::fromStdString(p.text("title"));
+    options.scalePerGene = p.text("scale") == "gene";
+    writeFigure(markerDotPlot(statistics, options), p, context);
+    return {};
+  }
+};
+
+class ViolinOperator : public Operator {
+ public:
+  OperatorOutputs run(const OperatorInputs& in, const ParameterValues& p, RunContext& context) override {
+    const std::string node = context.nodeId();
+    const auto& counts = in.get<io::LoadedCounts>("counts");
+    const auto& labels = in.get<sc::CellLabels>("labels");
+    const auto gene = findGene(counts, p.text("gene"));
+    if (!gene)
+      throw InputError({node}, "no gene '" + p.text("gene") + "' in the counts", "set `gene` to a gene of the counts");
+    const std::string name = counts.matrix.geneNames()[std::size_t(*gene)];
+    const CellClusters clusters = clustersFor(counts.matrix, labels, node);
+    const auto shapes = violinShapes(counts.matrix, clusters, name, node);
+    const QString title = p.text("title").empty() ? QString::fromStdString(p.text("gene"))
+                                                  : QString::fromStdString(p.text("title"));
+    writeFigure(violinPlot(shapes, clusters, name, counts.matrix.obsNames(), p.flag("show_cells"), title), p, context);
+    return {};
+  }
+};
+
+class TrainingComparisonOperator : public Operator {
+ public:
+  OperatorOutputs run(const OperatorInputs& in, const ParameterValues& p, RunContext& context) override {
+    const TrainingComparison comparison =
+        compareTraining(in.get<data::Table>("before"), in.get<data::Table>("after"), p.real("threshold"),
+                        p.text("label_column"), context.nodeId());
+    ensureGuiApplication();
+    FigureSize size;
+    size.widthMm = p.real("width_mm");
+    size.heightMm = p.real("height_mm");
+    size.dpi = double(p.integer("dpi"));
+    context.checkCancelled();
+    exportPanelFigure(trainingComparisonFigure(comparison, QString::fromStdString(p.text("title"))),
+                      context.resolveOutputPath(p.text("path")), size);
     return {};
   }
 };
@@ -212,12 +412,102 @@ void registerPlotOperators(Registry& registry) {
                    std::move(pcaParameters)};
   registry.registerOperator(std::move(pca), [] { return std::make_unique<PcaPlotOperator>(); });
 
+  auto countParameters = figureParameters("count_distribution.png");
+  countParameters.push_back(stringParameter("color", "condition", "sample-sheet column that colours the boxes"));
+  registry.registerOperator(
+      {"plot.count_distribution", "Count distribution", kCategory,
+       "Box plots of log2(normalised count + 1) per sample, coloured by a sample-sheet column: quartiles, whiskers "
+       "to 1.5 IQR, genes beyond them as points.",
+       {{"design", PortType::Design, true, "counts of the analysis"},
+        {"size_factors", PortType::SizeFactors, true, "from de.size_factors"},
+        {"samples", PortType::SampleTable, false, "sample sheet for the colours"}},
+       {},
+       std::move(countParameters)},
+      [] { return std::make_unique<CountDistributionOperator>(); });
+
+  auto geneParameters = figureParameters("gene_counts.png");
+  geneParameters.push_back(stringParameter("gene", "", "gene ID (a row of the counts)"));
+  geneParameters.push_back(stringParameter("color", "condition", "sample-sheet column that groups the samples"));
+  registry.registerOperator(
+      {"plot.gene_counts", "Counts of one gene", kCategory,
+       "One gene's normalised counts per sample by group, as DESeq2's plotCounts (log10(count + 0.5)).",
+       {{"design", PortType::Design, true, "counts of the analysis"},
+        {"size_factors", PortType::SizeFactors, true, "from de.size_factors"},
+        {"samples", PortType::SampleTable, false, "sample sheet for the groups"}},
+       {},
+       std::move(geneParameters)},
+      [] { return std::make_unique<GeneCountsOperator>(); });
+
+  registry.registerOperator(
+      {"plot.library_sizes", "Library sizes", kCategory, "Total counts per sample as bars (millions).",
+       {{"counts", PortType::Counts, true, "samples x genes"}},
+       {},
+       figureParameters("library_sizes.png")},
+      [] { return std::make_unique<LibrarySizesOperator>(); });
+
+  auto dotParameters = figureParameters("marker_dots.png");
+  for (auto& parameter : dotParameters) {  // genes x clusters with names on both axes need more room than a scatter
+    if (parameter.name == "width_mm") parameter.defaultValue = 180.0;
+    if (parameter.name == "height_mm") parameter.defaultValue = 120.0;
+  }
+  dotParameters.push_back(geneListParameter("genes", "genes to show (empty: the top markers of each cluster)"));
+  dotParameters.push_back(intParameter("per_cluster", 3, "top markers per cluster when `genes` is empty").range(1, 50));
+  dotParameters.push_back(enumParameter("scale", {"none", "gene"}, "none",
+                                        "colour by the mean, or by the mean scaled 0..1 within each gene"));
+  registry.registerOperator(
+      {"plot.marker_dots", "Marker dot plot", kCategory,
+       "Genes x clusters: dot area = fraction of the cluster's cells expressing the gene, colour = mean expression "
+       "(as scanpy's dotplot); the top markers of each cluster by default.",
+       {{"counts", PortType::Counts, true, "expression, e.g. log-normalised (cells x genes)"},
+        {"labels", PortType::Labels, true, "clusters"},
+        {"markers", PortType::Table, false, "marker table (group, rank, gene) from sc.markers"}},
+       {},
+       std::move(dotParameters)},
+      [] { return std::make_unique<MarkerDotsOperator>(); });
+
+  auto violinParameters = figureParameters("violin.png");
+  violinParameters.push_back(stringParameter("gene", "", "the gene (name or symbol)"));
+  violinParameters.push_back(boolParameter("show_cells", true, "draw every cell as a dot over the violins"));
+  registry.registerOperator(
+      {"plot.violin", "Violin plot", kCategory,
+       "One gene's expression by cluster: kernel densities of equal width, the median, and the cells.",
+       {{"counts", PortType::Counts, true, "expression, e.g. log-normalised (cells x genes)"},
+        {"labels", PortType::Labels, true, "clusters"}},
+       {},
+       std::move(violinParameters)},
+      [] { return std::make_unique<ViolinOperator>(); });
+
+  auto comparisonParameters = figureParameters("training_comparison.png");
+  for (auto& parameter : comparisonParameters) {
+    if (parameter.name == "width_mm") parameter.defaultValue = 180.0;
+    if (parameter.name == "height_mm") parameter.defaultValue = 110.0;
+  }
+  comparisonParameters.push_back(
+      floatParameter("threshold", 0.05, "a call is p < threshold (padj for the exact pipeline)").range(1e-12, 0.5));
+  comparisonParameters.push_back(stringParameter("label_column", "label", "column of `after` with the known labels"));
+  registry.registerOperator(
+      {"plot.training_comparison", "Training comparison", kCategory,
+       "Volcano before and after training side by side, genes coloured by their call against the known labels, "
+       "with precision, recall and F1 before, after and for the exact pipeline's padj calls.",
+       {{"before", PortType::Table, true, "the exact results (de.results)"},
+        {"after", PortType::Table, true, "the trained results with their label column (train.de_labels)"}},
+       {},
+       std::move(comparisonParameters)},
+      [] { return std::make_unique<TrainingComparisonOperator>(); });
+
   auto embeddingParameters = figureParameters("embedding.png");
+  embeddingParameters.push_back(stringParameter(
+      "color", "", "what colours the cells: empty = the labels; a column of the annotations (a QC metric, an "
+                   "annotation); or a gene of the counts (its expression)"));
+  embeddingParameters.push_back(enumParameter("colormap", {"viridis", "magma", "inferno", "plasma", "cividis", "greys"},
+                                              "viridis", "colour map for numbers (QC metrics, expression)"));
   OperatorSpec embedding{"plot.embedding", "Embedding plot", kCategory,
-                         "Cells on two embedding dimensions (UMAP, PCA), coloured by cluster labels with a legend "
-                         "and counts.",
+                         "Cells on two embedding dimensions (UMAP, PCA), coloured by cluster labels (a legend with "
+                         "counts), by an annotation or QC column, or by a gene's expression (a colour bar).",
                          {{"embedding", PortType::Embedding, true, "cells x dimensions"},
-                          {"labels", PortType::Labels, false, "clusters or another labelling"}},
+                          {"labels", PortType::Labels, false, "clusters or another labelling"},
+                          {"annotations", PortType::Table, false, "one row per cell: QC metrics, annotations"},
+                          {"counts", PortType::Counts, false, "expression (e.g. log-normalised) for gene colours"}},
                          {},
                          std::move(embeddingParameters)};
   registry.registerOperator(std::move(embedding), [] { return std::make_unique<EmbeddingPlotOperator>(); });

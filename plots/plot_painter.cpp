@@ -23,7 +23,17 @@ QPen thinPen(const QColor& colour, double width, bool dashed = false) {
   return pen;
 }
 
+void paintImageLayer(QPainter& painter, const ImageLayer& layer, const PlotFrame& frame) {
+  const QRectF box(frame.map(layer.xMin, layer.yMax), frame.map(layer.xMax, layer.yMin));
+  // Nearest neighbour: each cell of a heatmap stays a sharp rectangle at any zoom and in every format.
+  painter.save();
+  painter.setRenderHint(QPainter::SmoothPixmapTransform, false);
+  painter.drawImage(box, layer.image);
+  painter.restore();
+}
+
 void paintBackgroundLayers(QPainter& painter, const PlotModel& model, const PlotFrame& frame) {
+  if (model.image.shown()) paintImageLayer(painter, model.image, frame);
   for (const auto& band : model.bands) {
     QPolygonF polygon;
     for (std::size_t i = 0; i < band.x.size(); ++i) polygon << frame.map(band.x[i], band.high[i]);
@@ -38,6 +48,14 @@ void paintBackgroundLayers(QPainter& painter, const PlotModel& model, const Plot
     painter.setBrush(bars.fill);
     for (std::size_t i = 0; i < bars.heights.size(); ++i)
       painter.drawRect(QRectF(frame.map(bars.edges[i], bars.heights[i]), frame.map(bars.edges[i + 1], 0)));
+  }
+  for (const auto& shape : model.shapes) {
+    QPolygonF polygon;
+    for (const auto& p : shape.points) polygon << frame.map(p.x(), p.y());
+    if (shape.outlineWidth > 0) painter.setPen(thinPen(shape.outline, shape.outlineWidth));
+    else painter.setPen(Qt::NoPen);
+    painter.setBrush(shape.fill);
+    painter.drawPolygon(polygon);
   }
   for (const auto& line : model.lines) {
     painter.setPen(thinPen(line.colour, 0.7, line.dashed));
@@ -129,13 +147,14 @@ void blendSprite(PixelBuffer& target, const QImage& sprite, int x0, int y0) {
 }
 
 void stampMarkers(QPainter& painter, const QColor& colour, const std::vector<std::size_t>& points,
-                  const std::vector<QPointF>& positions, const PlotModel& model) {
+                  const std::vector<QPointF>& positions, const PlotModel& model, double sizeScale) {
   if (points.empty()) return;
   const QTransform toDevice = painter.deviceTransform();
   const double scale = toDevice.m11();
   std::map<int, QImage> sprites;  // by diameter in quarter device pixels
   auto spriteFor = [&](std::size_t i) -> const QImage& {
-    const double diameter = (model.points.size.empty() ? model.pointSize : model.points.size[i]) * scale;
+    const double diameter =
+        (model.points.size.empty() ? model.pointSize : model.points.size[i] * sizeScale) * scale;
     QImage& sprite = sprites[int(std::lround(diameter * 4))];
     if (sprite.isNull()) sprite = disc(colour, diameter);
     return sprite;
@@ -166,7 +185,7 @@ void stampMarkers(QPainter& painter, const QColor& colour, const std::vector<std
 
 // Category by category, so the brush changes a few times rather than per point (SVG groups stay few and small).
 void paintPoints(QPainter& painter, const PlotModel& model, const std::vector<QPointF>& positions,
-                 const PaintOptions& options, const QRectF& visible) {
+                 const PaintOptions& options, const QRectF& visible, double sizeScale) {
   const auto& p = model.points;
   std::vector<std::vector<std::size_t>> byCategory(model.categories.size());
   std::size_t shown = 0;
@@ -187,7 +206,7 @@ void paintPoints(QPainter& painter, const PlotModel& model, const std::vector<QP
       raster.scale(scale, scale);
       raster.translate(-visible.topLeft());
       for (std::size_t c = 0; c < byCategory.size(); ++c)
-        stampMarkers(raster, model.categories[c].colour, byCategory[c], positions, model);
+        stampMarkers(raster, model.categories[c].colour, byCategory[c], positions, model, sizeScale);
     }
     painter.drawImage(visible, layer);
     return;
@@ -211,12 +230,12 @@ void paintPoints(QPainter& painter, const PlotModel& model, const std::vector<QP
   painter.setPen(Qt::NoPen);
   for (std::size_t c = 0; c < byCategory.size(); ++c) {
     if (stamp) {
-      stampMarkers(painter, model.categories[c].colour, byCategory[c], positions, model);
+      stampMarkers(painter, model.categories[c].colour, byCategory[c], positions, model, sizeScale);
       continue;
     }
     painter.setBrush(model.categories[c].colour);
     for (std::size_t i : byCategory[c]) {
-      const double r = (p.size.empty() ? model.pointSize : p.size[i]) / 2;
+      const double r = (p.size.empty() ? model.pointSize : p.size[i] * sizeScale) / 2;
       painter.drawEllipse(positions[i], r, r);
     }
   }
@@ -269,13 +288,13 @@ bool paintPointsDirect(QPainter& painter, const PlotModel& model, const PlotFram
 }
 
 void paintSelection(QPainter& painter, const PlotModel& model, const std::vector<QPointF>& positions,
-                    const std::vector<std::uint8_t>& selected, const QRectF& visible) {
+                    const std::vector<std::uint8_t>& selected, const QRectF& visible, double sizeScale) {
   const auto& p = model.points;
   painter.setBrush(Qt::NoBrush);
   painter.setPen(thinPen(QColor(0, 0, 0), 0.9));
   for (std::size_t i = 0; i < p.count() && i < selected.size(); ++i) {
     if (!selected[i] || !drawable(positions[i], visible)) continue;
-    const double r = (p.size.empty() ? model.pointSize : p.size[i]) / 2 + 0.8;
+    const double r = (p.size.empty() ? model.pointSize : p.size[i] * sizeScale) / 2 + 0.8;
     painter.drawEllipse(positions[i], r, r);
   }
 }
@@ -331,13 +350,34 @@ void paintAxes(QPainter& painter, const PlotModel& model, const PlotFrame& frame
     const auto k = std::size_t(std::lround(v));
     const QString text = model.xCategories.empty() ? tickLabel(v, frame.xTicks.step)
                          : k < model.xCategories.size() ? model.xCategories[k] : QString();
+    if (frame.xLabelsVertical) {
+      // Right-aligned against the tick, reading bottom to top; a name longer than the room down to the axis title
+      // is shortened with an ellipsis rather than cut at the page edge.
+      const double room = frame.target.bottom() - style.padding - (model.xLabel.isEmpty() ? 0 : metrics.height() + 2) -
+                          (a.bottom() + tick + 1);
+      // Names closer together than a line of text are set smaller (down to 4 units) so they do not overlap.
+      const double size = std::clamp(frame.categorySlot * 0.95, 4.0, style.fontSize);
+      const QFont font = style.font(size);
+      const QFontMetricsF fitted(font);
+      const QString shown = fitted.elidedText(text, Qt::ElideMiddle, std::max(10.0, room));
+      painter.save();
+      painter.setFont(font);
+      painter.translate(x, a.bottom() + tick + 1);
+      painter.rotate(-90);
+      painter.drawText(QRectF(-300, -fitted.height() / 2, 300, fitted.height()), Qt::AlignRight | Qt::AlignVCenter,
+                       shown);
+      painter.restore();
+      continue;
+    }
     painter.drawText(QRectF(x - 40, a.bottom() + tick + 1, 80, metrics.height()), Qt::AlignHCenter | Qt::AlignTop,
                      text);
   }
   for (double v : frame.yTicks.values) {
     const double y = frame.mapY(v);
     painter.drawLine(QPointF(a.left() - tick, y), QPointF(a.left(), y));
-    const QString text = tickLabel(v, frame.yTicks.step);
+    const auto k = std::size_t(std::lround(v));
+    const QString text = model.yCategories.empty() ? tickLabel(v, frame.yTicks.step)
+                         : k < model.yCategories.size() ? model.yCategories[k] : QString();
     painter.drawText(QRectF(a.left() - tick - 2 - 200, y - metrics.height() / 2, 200, metrics.height()),
                      Qt::AlignRight | Qt::AlignVCenter, text);
   }
@@ -393,6 +433,30 @@ double paintColourBar(QPainter& painter, const PlotModel& model, const PlotFrame
   return box.bottom() + metrics.height() / 2 + 6;
 }
 
+// Marker sizes with their meaning, one row per entry, under `top`; returns the bottom of what was drawn.
+double paintSizeLegend(QPainter& painter, const SizeLegend& legend, const PlotFrame& frame, double top,
+                       const PlotStyle& style, double sizeScale) {
+  const QFontMetricsF metrics(style.font(style.fontSize));
+  const double left = frame.side.left() + 10;
+  painter.setPen(kAxisColour);
+  painter.setFont(style.font(style.fontSize, true));
+  painter.drawText(QRectF(left, top, frame.side.width(), metrics.height()), Qt::AlignLeft | Qt::AlignVCenter,
+                   legend.title);
+  double y = top + metrics.height() + 2;
+  double widest = 0;
+  for (const auto& entry : legend.entries) widest = std::max(widest, entry.second * sizeScale);
+  painter.setFont(style.font(style.fontSize));
+  for (const auto& [text, size] : legend.entries) {
+    const double diameter = size * sizeScale;
+    const double row = std::max(diameter, metrics.height()) + 2;
+    paintLegendMarker(painter, QColor(90, 90, 90), QPointF(left + widest / 2, y + row / 2), diameter);
+    painter.setPen(kAxisColour);
+    painter.drawText(QRectF(left + widest + 4, y, frame.side.width(), row), Qt::AlignLeft | Qt::AlignVCenter, text);
+    y += row;
+  }
+  return y + 6;
+}
+
 void paintTitleAndLegend(QPainter& painter, const PlotModel& model, const PlotFrame& frame, const PlotStyle& style) {
   if (!model.title.isEmpty()) {
     painter.setFont(style.font(style.titleSize, true));
@@ -406,6 +470,8 @@ void paintTitleAndLegend(QPainter& painter, const PlotModel& model, const PlotFr
   const double marker = metrics.height() * 0.6;
   double sideTop = frame.side.top();
   if (model.colourBar.shown()) sideTop = paintColourBar(painter, model, frame, style);
+  if (model.sizeLegend.shown())
+    sideTop = paintSizeLegend(painter, model.sizeLegend, frame, sideTop, style, frame.markerScale);
   if (entries.empty()) return;
 
   if (model.legendPosition == LegendPosition::Right) {
@@ -474,9 +540,10 @@ PlotFrame paintPlot(QPainter& painter, const PlotModel& model, const QRectF& tar
   const bool pointsDone = (options.layers & kLayerPoints) && paintPointsDirect(painter, model, frame, visible);
   if (options.layers & ((pointsDone ? 0u : kLayerPoints) | kLayerSelection | kLayerLabels)) {
     const std::vector<QPointF> positions = pointPositions(model, frame);
-    if ((options.layers & kLayerPoints) && !pointsDone) paintPoints(painter, model, positions, options, visible);
+    if ((options.layers & kLayerPoints) && !pointsDone)
+      paintPoints(painter, model, positions, options, visible, frame.markerScale);
     if ((options.layers & kLayerSelection) && options.selected)
-      paintSelection(painter, model, positions, *options.selected, visible);
+      paintSelection(painter, model, positions, *options.selected, visible, frame.markerScale);
     if (options.layers & kLayerLabels) paintLabels(painter, model, positions, frame, options);
   }
   if (options.layers & kLayerAxes) {

@@ -41,6 +41,7 @@
 #include "widgets/resources_path.h"
 #include "widgets/results/plots_panel.h"
 #include "widgets/results/results_panel.h"
+#include "widgets/singlecell/cell_view_panel.h"
 #include "widgets/training/training_panel.h"
 
 namespace diffbio::widgets {
@@ -146,6 +147,16 @@ void MainWindow::buildDocks() {
   results_->plots()->show();
   auto* plotsDock = dock(tr("Plots"), "plotsDock", results_->plots(), Qt::BottomDockWidgetArea);
   splitDockWidget(resultsDock, plotsDock, Qt::Horizontal);
+  // The cells of a single-cell run (embedding, lasso -> markers) beside the plots; raised when cells arrive.
+  cells_ = new CellViewPanel(this);
+  auto* cellsDock = dock(tr("Cells"), "cellsDock", cells_, Qt::BottomDockWidgetArea);
+  tabifyDockWidget(plotsDock, cellsDock);
+  plotsDock->raise();
+  connect(cells_, &CellViewPanel::cellsReady, cellsDock, [this, resultsDock, cellsDock] {
+    cellsDock->raise();
+    // The embedding, the marker plots and their table need more room than the tables beside them.
+    resizeDocks({resultsDock, cellsDock}, {width() * 35 / 100, width() * 65 / 100}, Qt::Horizontal);
+  });
   log_ = new QPlainTextEdit(this);
   log_->setReadOnly(true);
   log_->setMaximumBlockCount(5000);
@@ -495,6 +506,7 @@ void MainWindow::updateProgress() {
 
 void MainWindow::onRunFinished(const RunOutcome& outcome) {
   results_->refresh(document_->graph(), *runner_);
+  cells_->refresh(document_->graph(), *runner_);
   QString text;
   if (!outcome.error.isEmpty()) {
     text = tr("Run failed: %1").arg(outcome.error);

@@ -22,6 +22,7 @@ class QToolButton;
 
 namespace diffbio::widgets {
 
+class CellViewPanel;
 class Inspector;
 class OperatorPalette;
 class PipelineDocument;
@@ -61,6 +62,7 @@ class MainWindow : public QMainWindow {
   Inspector* inspector() const { return inspector_; }
   ResultsPanel* results() const { return results_; }
   TrainingPanel* training() const { return training_; }
+  CellViewPanel* cells() const { return cells_; }
   QToolButton* cancelButton() const { return cancelButton_; }
   QString logText() const;
   void log(const QString& message);
@@ -99,6 +101,7 @@ class MainWindow : public QMainWindow {
   Inspector* inspector_ = nullptr;
   ResultsPanel* results_ = nullptr;
   TrainingPanel* training_ = nullptr;
+  CellViewPanel* cells_ = nullptr;
   QPlainTextEdit* log_ = nullptr;
   QLabel* statusLabel_ = nullptr;
   QProgressBar* progress_ = nullptr;

@@ -10,13 +10,18 @@
 
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
+#include "core/io/count_readers.h"
 #include "core/io/sample_sheet.h"
+#include "core/stats/size_factors.h"
 #include "core/util/error.h"
 #include "plots/bulk_qc_plots.h"
+#include "plots/count_distribution_plot.h"
 #include "plots/de_plots.h"
 #include "plots/embedding_plot.h"
 #include "plots/figure_export.h"
 #include "plots/offscreen_gui.h"
+#include "plots/quality_heatmap.h"
+#include "plots/training_comparison_plot.h"
 
 namespace diffbio::cli {
 
@@ -34,7 +39,18 @@ constexpr const char* kHelp =
     "  pca         VST.tsv (`diffbio de --vst-out`): sample PCA on the 500 most variable genes\n"
     "              [--samples SHEET --color COLUMN] [--top N]\n"
     "  embedding   COORDS.csv (first two numeric columns: UMAP, t-SNE or PCA per cell)\n"
-    "              [--samples OBS.csv --color COLUMN]: categories get a legend, numbers a colour bar\n\n"
+    "              [--samples OBS.csv --color COLUMN]: categories get a legend, numbers a colour bar\n"
+    "From a count table (genes x samples, as `diffbio de --counts` reads it):\n"
+    "  countdist   box plots of log2(normalised count + 1) per sample [--samples SHEET --color COLUMN]\n"
+    "              [--size-factors SF.tsv (`diffbio de --size-factors-out`); default: median of ratios]\n"
+    "  counts      one gene's normalised counts by group, as DESeq2's plotCounts: --gene ID\n"
+    "              [--samples SHEET --color COLUMN] [--size-factors SF.tsv]\n"
+    "  libsizes    total counts per sample (millions)\n"
+    "Other inputs:\n"
+    "  training-comparison TRAINED.tsv --before RESULTS.tsv: volcano before / after DE training with precision,\n"
+    "              recall and F1 (calls p < --alpha; the tables of the DE training demo; default size 180x110mm)\n"
+    "  quality-heatmap READS.fq[.gz]: Phred score per read and position, a uniform sample of --reads N reads\n"
+    "              (default 1000) sorted by mean quality\n\n"
     "  --out FILE        .png, .svg or .pdf (vector, every point kept), or .csv for the plotted data\n"
     "  --size WxHmm      physical size (default 120x90mm; \"in\" for inches)\n"
     "  --dpi N           PNG resolution (default 300)\n"
@@ -46,6 +62,10 @@ constexpr const char* kHelp =
     "  --samples SHEET   pca/embedding: table with one row per sample or cell (matched by name)\n"
     "  --color COLUMN    pca/embedding: the column of --samples that colours the points\n"
     "  --top N           pca: number of most variable genes (default 500)\n"
+    "  --gene ID         counts: the gene (a row of the count table)\n"
+    "  --size-factors F  countdist/counts: one factor per sample (table: sample, sizeFactor)\n"
+    "  --before FILE     training-comparison: the exact results (before training)\n"
+    "  --reads N         quality-heatmap: reads to sample (default 1000)\n"
     "  --colormap NAME   embedding with a numeric --color: viridis, magma, inferno, plasma, cividis, greys\n";
 
 double positiveNumber(const Arguments& parsed, const std::string& name, double fallback) {
@@ -139,11 +159,92 @@ plots::PlotModel pcaFigure(const Arguments& parsed, const std::string& input, co
   return plots::pcaPlot(pca, groups, colourTitle, 0, 1, title);
 }
 
+// Size factors for the samples of `counts`: from --size-factors (a table with one row per sample and a numeric
+// column, as `diffbio de --size-factors-out` writes), else DESeq2's median of ratios of these counts.
+Eigen::VectorXd sizeFactorsFor(const Arguments& parsed, const data::CountMatrix& counts, const std::string& input) {
+  const auto path = parsed.value("size-factors");
+  if (!path) {
+    const data::CountMatrix dense = counts.isSparse() ? counts.toDense() : counts;
+    try {
+      return stats::estimateSizeFactors(dense.dense(), stats::SizeFactorMethod::Ratio);
+    } catch (const diffbio::InputError& error) {
+      throw diffbio::InputError({input}, error.problem(), "give --size-factors from `diffbio de --size-factors-out`");
+    }
+  }
+  const data::Table table = io::readSampleSheet(*path);
+  const data::Column* factors = nullptr;
+  for (const auto& column : table.columns())
+    if (!factors && (column.type() == data::ColumnType::Float || column.type() == data::ColumnType::Int))
+      factors = &column;
+  if (!factors)
+    throw diffbio::InputError({*path}, "no numeric column", "give one row per sample: sample, sizeFactor");
+  const io::SampleMatch match = io::matchSamples(table, counts.obsNames(), *path);
+  const data::Column& matched = match.sheet.column(factors->name());
+  Eigen::VectorXd result(counts.nObs());
+  for (std::size_t s = 0; s < matched.size(); ++s) result(Eigen::Index(s)) = matched.number(s).value_or(std::nan(""));
+  return result;
+}
+
+// The --color column of --samples for count columns, paired as `diffbio de` pairs them (exact names, else
+// pasilla's `treated1fb` <-> `treated1`). Empty without --color.
+std::vector<std::string> sampleGroups(const Arguments& parsed, const std::vector<std::string>& samples) {
+  const auto colour = parsed.value("color");
+  const auto sheetPath = parsed.value("samples");
+  if (!colour && !sheetPath) return {};
+  if (!colour || !sheetPath) throw UsageError("--samples and --color go together");
+  const io::SampleMatch match = io::matchSamples(io::readSampleSheet(*sheetPath), samples, *sheetPath);
+  const data::Column* column = match.sheet.find(*colour);
+  if (!column) {
+    std::string available;
+    for (const auto& c : match.sheet.columns()) available += (available.empty() ? "" : ", ") + c.name();
+    throw diffbio::InputError({*sheetPath}, "no column '" + *colour + "'", "choose one of: " + available);
+  }
+  std::vector<std::string> groups;
+  for (std::size_t i = 0; i < column->size(); ++i) groups.push_back(column->isMissing(i) ? "" : column->text(i));
+  return groups;
+}
+
+plots::PlotModel countFigure(const Arguments& parsed, const std::string& kind, const std::string& input,
+                             const QString& title, std::string& what) {
+  const io::LoadedCounts loaded = io::readCounts(input);
+  const data::CountMatrix& counts = loaded.matrix;
+  if (kind == "libsizes") {
+    const Eigen::VectorXd totals = counts.obsSums();
+    what = std::to_string(counts.nObs()) + " samples";
+    plots::PlotModel model =
+        plots::librarySizesPlot(counts.obsNames(), std::vector<double>(totals.data(), totals.data() + totals.size()));
+    if (!title.isEmpty()) model.title = title;
+    return model;
+  }
+  const Eigen::VectorXd factors = sizeFactorsFor(parsed, counts, input);
+  const std::vector<std::string> groups = sampleGroups(parsed, counts.obsNames());
+  if (kind == "countdist") {
+    const plots::CountDistribution distribution = plots::countDistribution(counts, factors, input);
+    what = std::to_string(counts.nObs()) + " samples";  // the note adds the genes
+    return plots::countDistributionPlot(distribution, groups, title);
+  }
+  const auto gene = parsed.value("gene");
+  if (!gene) throw UsageError("plot counts needs --gene ID");
+  // Normalised counts of every gene, genes x samples (geneCountsPlot's table layout).
+  const data::CountMatrix dense = counts.isSparse() ? counts.toDense() : counts;
+  data::Table values(counts.geneNames());
+  for (std::int64_t s = 0; s < counts.nObs(); ++s) {
+    std::vector<double> column(std::size_t(counts.nGenes()));
+    for (std::int64_t g = 0; g < counts.nGenes(); ++g) column[std::size_t(g)] = dense.dense()(s, g) / factors(s);
+    values.addColumn(data::Column(counts.obsNames()[std::size_t(s)], std::move(column)));
+  }
+  what = std::to_string(counts.nObs()) + " samples";
+  plots::PlotModel model = plots::geneCountsPlot(values, *gene, groups, input);
+  if (!title.isEmpty()) model.title = title;
+  return model;
+}
+
 }  // namespace
 
 int runPlot(const std::vector<std::string>& args) {
   const Arguments parsed(
-      args, {"out", "size", "dpi", "label-top", "alpha", "lfc", "y", "title", "samples", "color", "top", "colormap"},
+      args, {"out", "size", "dpi", "label-top", "alpha", "lfc", "y", "title", "samples", "color", "top", "colormap", "gene",
+       "size-factors", "before", "reads"},
       {"help"});
   if (parsed.flag("help")) {
     std::cout << kHelp;
@@ -153,8 +254,12 @@ int runPlot(const std::vector<std::string>& args) {
   const std::string kind = parsed.positional()[0];
   const std::string input = parsed.positional()[1];
   const bool deKind = kind == "volcano" || kind == "ma" || kind == "qq" || kind == "phist";
-  if (!deKind && kind != "dispersion" && kind != "pca" && kind != "embedding")
-    throw UsageError("unknown plot '" + kind + "' (volcano, ma, qq, phist, dispersion, pca or embedding)");
+  const bool countKind = kind == "countdist" || kind == "counts" || kind == "libsizes";
+  const bool otherKind = kind == "training-comparison" || kind == "quality-heatmap";
+  if (!deKind && !countKind && !otherKind && kind != "dispersion" && kind != "pca" && kind != "embedding")
+    throw UsageError("unknown plot '" + kind +
+                     "' (volcano, ma, qq, phist, dispersion, pca, embedding, countdist, counts, libsizes, "
+                     "training-comparison or quality-heatmap)");
   const auto out = parsed.value("out");
   if (!out) throw UsageError("--out FILE is required");
 
@@ -166,9 +271,20 @@ int runPlot(const std::vector<std::string>& args) {
   const std::string y = parsed.value("y", "pvalue");
   if (y != "pvalue" && y != "padj") throw UsageError("--y is pvalue or padj");
   options.volcanoUsesPadj = y == "padj";
-  const plots::FigureSize size = parseSize(parsed);
+  plots::FigureSize size = parseSize(parsed);
 
   plots::ensureGuiApplication();  // fonts for painting text; offscreen without a display
+  if (kind == "training-comparison") {
+    const auto before = parsed.value("before");
+    if (!before) throw UsageError("training-comparison needs --before RESULTS.tsv (the exact results)");
+    if (!parsed.value("size")) size.widthMm = 180, size.heightMm = 110;
+    const plots::TrainingComparison comparison = plots::compareTraining(
+        io::readSampleSheet(*before), io::readSampleSheet(input), options.alpha, "label", input);
+    plots::exportPanelFigure(plots::trainingComparisonFigure(comparison, options.title), *out, size);
+    std::cout << "wrote " << *out << " (" << comparison.genes.size() << " genes; F1 " << comparison.before.f1
+              << " before, " << comparison.after.f1 << " after)\n";
+    return 0;
+  }
 
   plots::PlotModel model;
   std::string what;
@@ -179,6 +295,16 @@ int runPlot(const std::vector<std::string>& args) {
     model = pcaFigure(parsed, input, options.title);
     what = std::to_string(model.points.count()) + " samples; " + model.xLabel.toStdString() + ", " +
            model.yLabel.toStdString();
+  } else if (kind == "quality-heatmap") {
+    const double reads = positiveNumber(parsed, "reads", 1000);
+    if (reads < 1 || reads > 100000) throw UsageError("--reads must lie between 1 and 100000");
+    plots::QualityHeatmapOptions heatmap;
+    heatmap.title = options.title;
+    const plots::QualitySample sample = plots::sampleQualities(input, std::size_t(reads));
+    model = plots::qualityHeatmap(sample, heatmap);
+    what = std::to_string(sample.phred.size()) + " of " + std::to_string(sample.readsSeen) + " reads";
+  } else if (countKind) {
+    model = countFigure(parsed, kind, input, options.title, what);
   } else if (kind == "embedding") {
     model = embeddingFigure(parsed, input, options.title);
     what = std::to_string(model.points.count()) + " points";

@@ -11,8 +11,9 @@
 #include "core/reads/trim_runner.h"
 #include "core/util/error.h"
 #include "plots/figure_export.h"
-#include "plots/reads_qc_plots.h"
 #include "plots/offscreen_gui.h"
+#include "plots/quality_heatmap.h"
+#include "plots/reads_qc_plots.h"
 
 namespace diffbio::cli {
 
@@ -100,6 +101,10 @@ void writeQcPlots(const std::string& folder, const reads::TrimJob& job, const re
     plots::exportFigure(plots::adapterContentPlot(m.adapterStarts, m.readsIn, m.qualityIn.positions(),
                                                   "Adapter content" + label),
                         path("adapter_content" + suffix + ".png"));
+    // A seeded sample of 1,000 reads of the input, one row per read (plots/quality_heatmap.h).
+    plots::exportFigure(plots::qualityHeatmap(plots::sampleQualities(mate == 1 ? job.input1 : job.input2, 1000),
+                                              {QStringLiteral("Base quality per read") + label}),
+                        path("quality_heatmap" + suffix + ".png"));
   }
   plots::exportFigure(plots::retentionPlot(s), path("retention.png"));
 }

@@ -16,6 +16,7 @@
 #include "core/util/error.h"
 #include "plots/embedding_plot.h"
 #include "plots/figure_export.h"
+#include "plots/marker_dot_plot.h"
 #include "plots/offscreen_gui.h"
 
 namespace diffbio::cli {
@@ -32,16 +33,16 @@ constexpr const char* kHelp =
     "  --n-neighbors K      neighbours including the cell itself (default 15; capped for small inputs)\n"
     "  --seed S             random seed for PCA, Leiden and UMAP (default 0)\n"
     "  --n-top-genes N      highly variable genes (default 2000)\n"
-    "  --hvg-flavor F       seurat (default) | cell_ranger\n"
+    "  --hvg-flavor F       seurat (default) | cell_ranger | seurat_v3 (Seurat's vst, on the raw counts)\n"
     "  --min-genes N        keep cells with at least N genes detected (default 0)\n"
     "  --min-counts N       keep cells with at least N counts (default 0)\n"
     "  --max-pct-mito P     keep cells with at most P % mitochondrial counts (default 100)\n"
     "  --min-cells N        keep genes detected in at least N cells (default 1)\n"
     "  --n-markers N        marker genes listed per cluster (default 100; 0 = all)\n"
     "  --genome G           10x HDF5 with several genomes: which one\n"
-    "  --no-figures         skip umap_clusters.png\n\n"
+    "  --no-figures         skip umap_clusters.png and marker_dots.png\n\n"
     "Writes into DIR: clusters.tsv, umap.tsv, markers.tsv, qc.tsv, result.h5ad (X = counts of the kept cells and\n"
-    "genes; obs clusters and QC; var highly_variable; obsm X_pca, X_umap) and umap_clusters.png.\n";
+    "genes; obs clusters and QC; var highly_variable; obsm X_pca, X_umap), umap_clusters.png and marker_dots.png.\n";
 
 double number(const Arguments& parsed, const std::string& name, double fallback, double low, double high) {
   const auto text = parsed.value(name);
@@ -119,9 +120,10 @@ io::LoadedCounts resultAnnData(const data::CountMatrix& counts, const sc::Pipeli
   std::vector<std::uint8_t> hvg(out.matrix.nGenes(), 0);
   for (auto g : r.hvgGenes) hvg[g] = 1;
   out.var.addColumn(data::Column::boolean("highly_variable", std::move(hvg)));
-  out.var.addColumn(data::Column("means", r.hvg.means));
-  out.var.addColumn(data::Column("dispersions", r.hvg.dispersions));
-  out.var.addColumn(data::Column("dispersions_norm", r.hvg.dispersionsNorm));
+  // The flavour's per-gene statistics (scanpy's column names); highly_variable above is the set PCA used.
+  const data::Table hvgColumns = sc::hvgTable(r.hvg, out.matrix.geneNames());
+  for (const auto& column : hvgColumns.columns())
+    if (column.name() != "highly_variable") out.var.addColumn(column);
   out.obsm.emplace_back("X_pca", r.pca.scores);
   out.obsm.emplace_back("X_umap", r.umap);
   return out;
@@ -140,6 +142,14 @@ void writeFigure(const std::vector<std::string>& barcodes, const sc::PipelineRes
   plots::EmbeddingOptions options;
   options.title = QStringLiteral("Leiden clusters");
   plots::exportFigure(plots::embeddingByCategory(embedding, labels, QStringLiteral("cluster"), options), path);
+}
+
+// The top three markers of every cluster as a dot plot: fraction expressing and mean expression per cluster.
+void writeMarkerDots(const sc::PipelineResult& r, const std::string& path) {
+  const auto clusters = plots::numberedClusters(r.clusters.membership, r.clusters.nClusters);
+  const auto genes = plots::topMarkerGenes(sc::markerTable(r.markers, r.logNormalized.geneNames(), 3), 3);
+  plots::exportFigure(plots::markerDotPlot(plots::markerDotStatistics(r.logNormalized, clusters, genes)), path,
+                      plots::FigureSize{180, 120, 300});
 }
 
 }  // namespace
@@ -206,7 +216,10 @@ int runSc(const std::vector<std::string>& args) {
                  (out / "markers.tsv").string());
   io::writeTable(qcTable(loaded.matrix, result), (out / "qc.tsv").string());
   io::writeH5ad(resultAnnData(loaded.matrix, result), (out / "result.h5ad").string());
-  if (!parsed.flag("no-figures")) writeFigure(barcodes, result, (out / "umap_clusters.png").string());
+  if (!parsed.flag("no-figures")) {
+    writeFigure(barcodes, result, (out / "umap_clusters.png").string());
+    if (!result.markers.empty()) writeMarkerDots(result, (out / "marker_dots.png").string());
+  }
 
   const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << result.keptCells.size() << " of " << loaded.matrix.nObs() << " cells, " << result.keptGenes.size()
@@ -217,7 +230,8 @@ int runSc(const std::vector<std::string>& args) {
   for (const auto& [step, seconds] : result.seconds) std::cout << ", " << step << " " << seconds;
   std::cout << "; total " << total << "\n";
   std::cout << "wrote clusters.tsv, umap.tsv, markers.tsv, qc.tsv, result.h5ad"
-            << (parsed.flag("no-figures") ? "" : ", umap_clusters.png") << " to " << out.string() << "\n";
+            << (parsed.flag("no-figures") ? "" : ", umap_clusters.png, marker_dots.png") << " to " << out.string()
+            << "\n";
   return 0;
 }
 

@@ -29,7 +29,8 @@ namespace {
 
 constexpr const char* kHelp =
     "usage: diffbio train PIPELINE.json [--out DIR] [--epochs N] [--lr X] [--optimizer NAME] [--seed S]\n"
-    "                     [--resume CHECKPOINT]\n"
+    "                     [--validation-fraction X] [--patience N] [--min-delta X] [--no-restore-best]\n"
+    "                     [--batch-size N] [--train-threads N] [--resume CHECKPOINT]\n"
     "       diffbio train --demo de [same options]\n\n"
     "Runs a pipeline with training nodes (category Training, e.g. train.de_labels), prints the loss every few\n"
     "steps, and writes training_log.tsv (step, epoch, loss, lr, loss components, metrics) and checkpoint.pt into\n"
@@ -44,7 +45,15 @@ constexpr const char* kHelp =
     "  --epochs N         total epochs of every training node (a resumed run continues up to N)\n"
     "  --lr X             learning rate\n"
     "  --optimizer NAME   adam | adamw | sgd | lbfgs\n"
-    "  --seed S           the trainer's random seed\n"
+    "  --seed S           the trainer's random seed (also seeds the validation split and the batch order)\n"
+    "  --validation-fraction X\n"
+    "                     hold out this fraction of the node's items (the DE demo: genes; seeded split), train on\n"
+    "                     the others and log validation_loss and validation_<metric> after every epoch\n"
+    "  --patience N       early stopping: stop after N epochs without a better validation loss\n"
+    "  --min-delta X      a validation loss must beat the best by more than X to count (default 0)\n"
+    "  --no-restore-best  keep the last parameters instead of the best validation epoch's\n"
+    "  --batch-size N     mini-batches of N items, one step each (0: the full batch; nodes that support it)\n"
+    "  --train-threads N  LibTorch threads of the training nodes (default: automatic, 1 for small problems)\n"
     "  --resume FILE      continue from a checkpoint written by the same node on the same data and settings;\n"
     "                     the log then holds the earlier steps and the new ones (one training node only)\n\n"
     "Ctrl-C stops after the current step and still writes the log and a checkpoint to resume from (exit 130).\n"
@@ -65,6 +74,28 @@ std::int64_t wholeNumber(const Arguments& parsed, const std::string& name) {
   } catch (const std::exception&) {
   }
   throw UsageError("--" + name + " takes a whole number >= 0, not '" + text + "'");
+}
+
+double fraction(const Arguments& parsed, const std::string& name) {
+  const std::string text = *parsed.value(name);
+  try {
+    std::size_t used = 0;
+    const double value = std::stod(text, &used);
+    if (used == text.size() && value >= 0 && value <= 0.9) return value;
+  } catch (const std::exception&) {
+  }
+  throw UsageError("--" + name + " takes a number from 0 to 0.9, not '" + text + "'");
+}
+
+double nonNegativeNumber(const Arguments& parsed, const std::string& name) {
+  const std::string text = *parsed.value(name);
+  try {
+    std::size_t used = 0;
+    const double value = std::stod(text, &used);
+    if (used == text.size() && value >= 0 && std::isfinite(value)) return value;
+  } catch (const std::exception&) {
+  }
+  throw UsageError("--" + name + " takes a number >= 0, not '" + text + "'");
 }
 
 double positiveNumber(const Arguments& parsed, const std::string& name) {
@@ -98,8 +129,13 @@ class LossPrinter : public train::TrainingObserver {
     every_ = std::max<std::int64_t>(1, std::min<std::int64_t>(10, (start.totalSteps + 9) / 10));
     std::cout << prefix(node) << (start.firstStep > 0 ? "resumed at step " + std::to_string(start.firstStep) + " of "
                                                        : "training ")
-              << (start.firstStep > 0 ? "" : "for ") << start.totalSteps << (start.firstStep > 0 ? "" : " steps")
-              << "\n";
+              << (start.firstStep > 0 ? "" : "for ") << start.totalSteps << (start.firstStep > 0 ? "" : " steps");
+    if (start.stepsPerEpoch > 1) std::cout << " (" << start.stepsPerEpoch << " mini-batches per epoch)";
+    if (start.validationItems > 0)
+      std::cout << ", " << start.validationItems << " " << (start.itemName.empty() ? "items" : start.itemName)
+                << " held out for validation";
+    if (start.threads > 0) std::cout << ", " << start.threads << " LibTorch thread" << (start.threads > 1 ? "s" : "");
+    std::cout << "\n";
   }
   void trainingStep(const std::string& node, const train::TrainingEvent& e) override {
     if (e.step % every_ != 0 && e.step != e.totalSteps) return;
@@ -108,6 +144,12 @@ class LossPrinter : public train::TrainingObserver {
     for (const char* metric : {"f1", "accuracy", "mse"})
       if (const auto found = e.metrics.find(metric); found != e.metrics.end())
         std::cout << "  " << metric << " " << std::setprecision(4) << found->second;
+    if (e.validationLoss) {
+      std::cout << "  validation loss " << std::setprecision(6) << *e.validationLoss;
+      for (const char* metric : {"f1", "accuracy", "mse"})
+        if (const auto found = e.validationMetrics.find(metric); found != e.validationMetrics.end())
+          std::cout << " " << metric << " " << std::setprecision(4) << found->second;
+    }
     std::cout << "  lr " << std::defaultfloat << e.learningRate << std::endl;
   }
   void trainingFinished(const std::string& node, const train::TrainingResult& result) override {
@@ -128,22 +170,25 @@ class LossPrinter : public train::TrainingObserver {
 // the usual detection scores first.
 void printMetrics(const data::Table& metrics) {
   std::vector<std::size_t> order;
-  for (const char* preferred : {"precision", "recall", "f1", "calls", "loss"})
-    for (std::size_t r = 0; r < metrics.nRows(); ++r)
-      if (metrics.rowNames()[r] == preferred) order.push_back(r);
+  for (const std::string prefix : {"", "validation_"})
+    for (const char* preferred : {"precision", "recall", "f1", "calls", "loss"})
+      for (std::size_t r = 0; r < metrics.nRows(); ++r)
+        if (metrics.rowNames()[r] == prefix + preferred) order.push_back(r);
   for (std::size_t r = 0; r < metrics.nRows(); ++r)
     if (std::find(order.begin(), order.end(), r) == order.end()) order.push_back(r);
   std::size_t labelWidth = 16;
   for (const auto& column : metrics.columns()) labelWidth = std::max(labelWidth, column.name().size() + 10);
+  std::vector<int> widths;  // each quantity's column: its name and a space, at least 11 wide
+  for (auto r : order) widths.push_back(std::max(11, static_cast<int>(metrics.rowNames()[r].size()) + 2));
   std::cout << std::left << std::setw(static_cast<int>(labelWidth)) << "" << std::right;
-  for (auto r : order) std::cout << std::setw(11) << metrics.rowNames()[r];
+  for (std::size_t i = 0; i < order.size(); ++i) std::cout << std::setw(widths[i]) << metrics.rowNames()[order[i]];
   std::cout << "\n";
   for (const auto& column : metrics.columns()) {
     std::string label = column.name();
     if (label == "before" || label == "after") label += " training";
     std::cout << std::left << std::setw(static_cast<int>(labelWidth)) << label << std::right;
-    for (auto r : order) {
-      const double value = column.floats()[r];
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      const double value = column.floats()[order[i]];
       std::ostringstream cell;
       if (std::isnan(value))
         cell << "-";
@@ -151,7 +196,7 @@ void printMetrics(const data::Table& metrics) {
         cell << static_cast<long long>(value);
       else
         cell << std::fixed << std::setprecision(4) << value;
-      std::cout << std::setw(11) << cell.str();
+      std::cout << std::setw(widths[i]) << cell.str();
     }
     std::cout << "\n";
   }
@@ -160,7 +205,10 @@ void printMetrics(const data::Table& metrics) {
 }  // namespace
 
 int runTrain(const std::vector<std::string>& args) {
-  const Arguments parsed(args, {"demo", "out", "epochs", "lr", "optimizer", "resume", "seed"}, {"help"});
+  const Arguments parsed(args,
+                         {"demo", "out", "epochs", "lr", "optimizer", "resume", "seed", "validation-fraction",
+                          "patience", "min-delta", "batch-size", "train-threads"},
+                         {"help", "no-restore-best"});
   if (parsed.flag("help")) {
     std::cout << kHelp;
     return 0;
@@ -193,6 +241,13 @@ int runTrain(const std::vector<std::string>& args) {
     if (parsed.value("seed")) graph.setParameter(id, "seed", wholeNumber(parsed, "seed"));
     if (parsed.value("lr")) graph.setParameter(id, "learning_rate", positiveNumber(parsed, "lr"));
     if (const auto optimizer = parsed.value("optimizer")) graph.setParameter(id, "optimizer", *optimizer);
+    if (parsed.value("validation-fraction"))
+      graph.setParameter(id, "validation_fraction", fraction(parsed, "validation-fraction"));
+    if (parsed.value("patience")) graph.setParameter(id, "patience", wholeNumber(parsed, "patience"));
+    if (parsed.value("min-delta")) graph.setParameter(id, "min_delta", nonNegativeNumber(parsed, "min-delta"));
+    if (parsed.flag("no-restore-best")) graph.setParameter(id, "restore_best", false);
+    if (parsed.value("batch-size")) graph.setParameter(id, "batch_size", wholeNumber(parsed, "batch-size"));
+    if (parsed.value("train-threads")) graph.setParameter(id, "threads", wholeNumber(parsed, "train-threads"));
     if (const auto resume = parsed.value("resume")) {
       if (!std::filesystem::exists(*resume))
         throw InputError({*resume}, "no such checkpoint file", "give the checkpoint.pt an earlier run wrote");

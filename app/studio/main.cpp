@@ -23,6 +23,7 @@
 #include "widgets/theme.h"
 #include "widgets/results/plots_panel.h"
 #include "widgets/results/results_panel.h"
+#include "widgets/singlecell/cell_view_panel.h"
 
 using diffbio::widgets::MainWindow;
 
@@ -98,7 +99,10 @@ int main(int argc, char** argv) {
       if (plots->hasPlots() || !outcome.summary.ok()) {
         QTimer::singleShot(300, &app, finish);
       } else {
+        // DE results and read QC end in the Plots dock, a single-cell run in the Cells dock.
         QObject::connect(plots, &diffbio::widgets::PlotsPanel::plotsReady, &app, [&] { QTimer::singleShot(300, &app, finish); });
+        QObject::connect(window.cells(), &diffbio::widgets::CellViewPanel::cellsReady, &app,
+                         [&] { QTimer::singleShot(500, &app, finish); });
         QTimer::singleShot(20000, &app, finish);  // no DE results in this pipeline: do not wait for plots
       }
     });

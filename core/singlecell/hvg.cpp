@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "core/singlecell/hvg_seurat_v3.h"
 #include "core/singlecell/sparse_stats.h"
 #include "core/util/error.h"
 
@@ -160,7 +161,49 @@ void select(HvgResult& r, const HvgOptions& o) {
 HvgFlavor parseHvgFlavor(const std::string& name) {
   if (name == "seurat") return HvgFlavor::Seurat;
   if (name == "cell_ranger") return HvgFlavor::CellRanger;
-  throw InputError({}, "unknown highly-variable-gene flavour '" + name + "'", "use seurat or cell_ranger");
+  if (name == "seurat_v3") return HvgFlavor::SeuratV3;
+  throw InputError({}, "unknown highly-variable-gene flavour '" + name + "'", "use seurat, cell_ranger or seurat_v3");
+}
+
+bool hvgFlavorNeedsCounts(HvgFlavor flavor) { return flavor == HvgFlavor::SeuratV3; }
+
+const std::vector<double>& HvgResult::score() const {
+  return flavor == HvgFlavor::SeuratV3 ? variancesNorm : dispersionsNorm;
+}
+
+std::vector<std::int32_t> hvgBatchCodes(const data::Table& cells, const std::string& column) {
+  const data::Column* c = cells.find(column);
+  if (!c)
+    throw InputError({}, "the cell table has no column '" + column + "' for the batches",
+                     "name a column of the cell annotations (obs), or leave the batch key empty");
+  std::vector<std::string> text(c->size());
+  for (std::size_t i = 0; i < c->size(); ++i) {
+    if (c->isMissing(i) || (c->type() == data::ColumnType::Categorical && c->categorical().codes[i] < 0) ||
+        (c->type() == data::ColumnType::Float && std::isnan(c->floats()[i])))
+      throw InputError({}, "cell " + std::to_string(i + 1) + " has no value in the batch column '" + column + "'",
+                       "give every cell a batch");
+    text[i] = c->text(i);
+  }
+  return data::makeCategorical(text).codes;
+}
+
+data::Table hvgTable(const HvgResult& r, const std::vector<std::string>& geneNames) {
+  data::Table t(geneNames);
+  t.indexName = "gene";
+  t.addColumn(data::Column("means", r.means));
+  if (r.flavor == HvgFlavor::SeuratV3) {
+    t.addColumn(data::Column("variances", r.variances));
+    t.addColumn(data::Column("variances_expected", r.variancesExpected));
+    t.addColumn(data::Column("variances_norm", r.variancesNorm));
+    t.addColumn(data::Column("highly_variable_rank", r.rank));
+    t.addColumn(
+        data::Column("highly_variable_nbatches", std::vector<std::int64_t>(r.nBatches.begin(), r.nBatches.end())));
+  } else {
+    t.addColumn(data::Column("dispersions", r.dispersions));
+    t.addColumn(data::Column("dispersions_norm", r.dispersionsNorm));
+  }
+  t.addColumn(data::Column::boolean("highly_variable", r.highlyVariable));
+  return t;
 }
 
 std::vector<std::int64_t> HvgResult::selected() const {
@@ -171,6 +214,23 @@ std::vector<std::int64_t> HvgResult::selected() const {
 }
 
 HvgResult highlyVariableGenes(const data::CountMatrix& values, const HvgOptions& options) {
+  if (options.flavor == HvgFlavor::SeuratV3) {
+    HvgSeuratV3Options v3;
+    v3.nTopGenes = options.nTopGenes;
+    v3.span = options.span;
+    v3.batches = options.batches;
+    HvgSeuratV3Result v = highlyVariableGenesSeuratV3(values, v3);
+    HvgResult r;
+    r.flavor = HvgFlavor::SeuratV3;
+    r.means = std::move(v.means);
+    r.variances = std::move(v.variances);
+    r.variancesExpected = std::move(v.variancesExpected);
+    r.variancesNorm = std::move(v.variancesNorm);
+    r.rank = std::move(v.rank);
+    r.nBatches = std::move(v.nBatches);
+    r.highlyVariable = std::move(v.highlyVariable);
+    return r;
+  }
   if (values.nObs() < 2)
     throw InputError({}, "highly variable genes need at least 2 cells, got " + std::to_string(values.nObs()),
                      "give a matrix with more cells");
@@ -180,6 +240,7 @@ HvgResult highlyVariableGenes(const data::CountMatrix& values, const HvgOptions&
   const GeneMoments moments =
       geneMeanVariance(values, seurat ? ValueTransform::Expm1Float : ValueTransform::None);
   HvgResult r;
+  r.flavor = options.flavor;
   const std::size_t m = static_cast<std::size_t>(values.nGenes());
   r.means.resize(m);
   r.dispersions.resize(m);

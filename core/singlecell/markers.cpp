@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <numeric>
 
 #include "core/singlecell/sparse_stats.h"
@@ -11,6 +12,19 @@
 namespace diffbio::sc {
 
 namespace {
+
+// A float's bits mapped so that unsigned order is numeric order (negatives reversed below the positives), and back.
+std::uint32_t orderedBits(float v) {
+  std::uint32_t bits;
+  std::memcpy(&bits, &v, sizeof bits);
+  return (bits & 0x80000000u) ? ~bits : (bits | 0x80000000u);
+}
+float valueOf(std::uint32_t ordered) {
+  const std::uint32_t bits = (ordered & 0x80000000u) ? (ordered & 0x7FFFFFFFu) : ~ordered;
+  float v;
+  std::memcpy(&v, &bits, sizeof v);
+  return v;
+}
 
 // Per gene and group: rank sums, sums of values (for means), non-zero counts; and the tie term per gene.
 struct RankSums {
@@ -27,10 +41,17 @@ RankSums rankSums(const CscStorage& csc, std::int64_t nGenes, const std::vector<
   r.tieTerm.assign(nGenes, 0);
 #pragma omp parallel for schedule(dynamic, 64)
   for (std::int64_t g = 0; g < nGenes; ++g) {
-    std::vector<std::pair<float, std::int32_t>> entries;  // (value, cell) of included cells with a non-zero value
+    // (value, cell) of included cells with a non-zero value, packed into one integer that sorts in the same order
+    // (one 64-bit comparison per step of the sort instead of a pair comparison).
+    std::vector<std::uint64_t> keys;
     for (auto p = csc.indptr[g]; p < csc.indptr[g + 1]; ++p)
-      if (csc.values[p] != 0 && labels[csc.cells[p]] >= 0) entries.emplace_back(csc.values[p], csc.cells[p]);
-    std::sort(entries.begin(), entries.end());
+      if (csc.values[p] != 0 && labels[csc.cells[p]] >= 0)
+        keys.push_back(static_cast<std::uint64_t>(orderedBits(csc.values[p])) << 32 |
+                       static_cast<std::uint32_t>(csc.cells[p]));
+    std::sort(keys.begin(), keys.end());
+    std::vector<std::pair<float, std::int32_t>> entries(keys.size());
+    for (std::size_t q = 0; q < keys.size(); ++q)
+      entries[q] = {valueOf(static_cast<std::uint32_t>(keys[q] >> 32)), static_cast<std::int32_t>(keys[q] & 0xFFFFFFFFu)};
     double* rankSum = &r.rankSum[g * nGroups];
     double* valueSum = &r.valueSum[g * nGroups];
     double* nonZero = &r.nonZero[g * nGroups];

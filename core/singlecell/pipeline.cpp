@@ -72,14 +72,16 @@ PipelineResult runPipeline(const data::CountMatrix& counts, const PipelineOption
 
   clock.begin("normalise");
   r.logNormalized = logNormalize(filtered, o.targetSum);
-  cellSubset = data::CountMatrix();
-  geneSubset = data::CountMatrix();
 
   clock.begin("hvg");
   HvgOptions hvgOptions;
   hvgOptions.flavor = o.hvgFlavor;
   hvgOptions.nTopGenes = std::min<std::int64_t>(o.nTopGenes, r.logNormalized.nGenes());
-  r.hvg = highlyVariableGenes(r.logNormalized, hvgOptions);
+  // seurat_v3 ranks genes on the raw counts (of the kept cells and genes), the other flavours on log1p values; the
+  // filtered count copies are released only after this step.
+  r.hvg = highlyVariableGenes(hvgFlavorNeedsCounts(o.hvgFlavor) ? filtered : r.logNormalized, hvgOptions);
+  cellSubset = data::CountMatrix();
+  geneSubset = data::CountMatrix();
   r.hvgGenes = r.hvg.selected();
   if (r.hvgGenes.size() < 2) {
     r.notes.push_back("only " + std::to_string(r.hvgGenes.size()) +

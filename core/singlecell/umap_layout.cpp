@@ -9,6 +9,10 @@
 #include <cmath>
 #include <numeric>
 #include <random>
+#include <string>
+#include <stdexcept>
+
+#include "core/util/parallel.h"
 
 namespace diffbio::sc {
 
@@ -187,12 +191,173 @@ Eigen::MatrixXd spectralLayout(const CellGraph& g, int dim, std::uint64_t seed) 
   return out;
 }
 
+namespace {
+
+constexpr int kMaxDimensions = 16;
+
+// The edges kept for the optimisation, in the graph's CSR order (row = head), with umap-learn's sampling schedule:
+// an edge of weight w is sampled every max_weight / w epochs, and draws negative_sample_rate negatives per sample.
+struct EdgeSchedule {
+  std::vector<std::int64_t> rowStart;  // nCells + 1: the kept edges of cell i are [rowStart[i], rowStart[i + 1])
+  std::vector<std::int32_t> head, tail;
+  std::vector<double> perSample, nextSample, perNegative, nextNegative;
+};
+
+EdgeSchedule scheduleEdges(const CellGraph& g, int epochs, int negativeSampleRate) {
+  float maxWeight = 0;
+  for (float w : g.weights) maxWeight = std::max(maxWeight, w);
+  EdgeSchedule s;
+  s.rowStart.assign(g.nCells + 1, 0);
+  for (std::int64_t i = 0; i < g.nCells; ++i) {
+    for (auto p = g.indptr[i]; p < g.indptr[i + 1]; ++p) {
+      const double w = g.weights[p];
+      if (w < maxWeight / static_cast<double>(epochs) || w <= 0) continue;  // never sampled in `epochs` epochs
+      s.head.push_back(static_cast<std::int32_t>(i));
+      s.tail.push_back(g.indices[p]);
+      s.perSample.push_back(maxWeight / w);  // = n_epochs / (n_epochs * w / max)
+    }
+    s.rowStart[i + 1] = static_cast<std::int64_t>(s.head.size());
+  }
+  s.nextSample = s.perSample;
+  s.perNegative.resize(s.head.size());
+  for (std::size_t e = 0; e < s.head.size(); ++e) s.perNegative[e] = s.perSample[e] / negativeSampleRate;
+  s.nextNegative = s.perNegative;
+  return s;
+}
+
+// The UMAP gradients, in float as umap-learn's float32 embedding (glibc's powf: a polynomial exp2/log2 pair and
+// Eigen's vectorised exp/log over a per-cell buffer were both tried here and were slower).
+struct UmapGradient {
+  float a, b, attract, repulse;
+  // Coefficient of (y_i - y_j) for an edge at squared distance d2 > 0: -2ab d^(2(b-1)) / (1 + a d^(2b)).
+  float attraction(float d2) const {
+    const float pb = powf(d2, b);
+    return (attract * pb / d2) / (a * pb + 1.0f);
+  }
+  // For a negative sample: 2 gamma b / ((0.001 + d^2)(1 + a d^(2b))).
+  float repulsion(float d2) const { return repulse / ((0.001f + d2) * (a * powf(d2, b) + 1.0f)); }
+};
+
+float clip4(float v) { return std::clamp(v, -4.0f, 4.0f); }
+
+// A uniform cell in [0, n) by multiply-high (Lemire) instead of a 64-bit modulo.
+std::int64_t uniformCell(std::uint64_t random, std::int64_t n) {
+  return static_cast<std::int64_t>((static_cast<unsigned __int128>(random) * static_cast<std::uint64_t>(n)) >> 64);
+}
+
+std::uint64_t mix64(std::uint64_t x) {  // splitmix64's finaliser
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+// umap-learn's optimize_layout_euclidean, one edge at a time, both ends of an edge moved at once (Hogwild order
+// without the threads): single-threaded.
+void optimizeSequential(std::vector<float>& emb, std::int64_t n, int dim, int epochs, EdgeSchedule& s,
+                        const UmapGradient& grad, double learningRate, std::uint64_t seed) {
+  FastRandom rng(seed ^ 0x5DEECE66DULL);
+  for (int epoch = 0; epoch < epochs; ++epoch) {
+    const float alpha = static_cast<float>(learningRate * (1.0 - static_cast<double>(epoch) / epochs));
+    for (std::size_t e = 0; e < s.head.size(); ++e) {
+      if (s.nextSample[e] > epoch) continue;
+      float* current = &emb[static_cast<std::size_t>(s.head[e]) * dim];
+      float* other = &emb[static_cast<std::size_t>(s.tail[e]) * dim];
+      float d2 = 0;
+      for (int d = 0; d < dim; ++d) d2 += (current[d] - other[d]) * (current[d] - other[d]);
+      const float coeff = d2 > 0 ? grad.attraction(d2) : 0.0f;
+      for (int d = 0; d < dim; ++d) {
+        const float step = clip4(coeff * (current[d] - other[d])) * alpha;
+        current[d] += step;
+        other[d] -= step;
+      }
+      s.nextSample[e] += s.perSample[e];
+      const int negatives = static_cast<int>((epoch - s.nextNegative[e]) / s.perNegative[e]);
+      for (int q = 0; q < negatives; ++q) {
+        const std::int64_t k = uniformCell(rng.next(), n);
+        if (k == s.head[e]) continue;
+        other = &emb[static_cast<std::size_t>(k) * dim];
+        d2 = 0;
+        for (int d = 0; d < dim; ++d) d2 += (current[d] - other[d]) * (current[d] - other[d]);
+        if (d2 <= 0) continue;
+        const float rep = grad.repulsion(d2);
+        for (int d = 0; d < dim; ++d) current[d] += clip4(rep * (current[d] - other[d])) * alpha;
+      }
+      s.nextNegative[e] += negatives * s.perNegative[e];
+    }
+  }
+}
+
+// uwot's batch mode: each epoch every cell's update is summed from the positions at the start of the epoch, then
+// all cells move at once by Adam (uwot's defaults beta1 0.5, beta2 0.9, eps 1e-7; learning rate decaying
+// linearly). A cell gathers its own edges only: the graph is symmetric, so edge (j, i) is sampled in the same
+// epochs as (i, j) and pulls i exactly as (i, j) does (umap-learn moves both ends of each of the two) — twice the
+// edge's own pull. Negatives come from a counter-based generator keyed by (seed, epoch, edge, draw). Every cell's
+// sum is computed in one fixed order by one thread and written to a second buffer, so the layout is the same for
+// any number of threads; one parallel loop per epoch.
+void optimizeBatch(std::vector<float>& emb, std::int64_t n, int dim, int epochs, EdgeSchedule& s,
+                   const UmapGradient& grad, double learningRate, std::uint64_t seed) {
+  const std::size_t size = emb.size();
+  std::vector<float> next(size), moment1(size, 0.0f), moment2(size, 0.0f);
+  constexpr double beta1 = 0.5, beta2 = 0.9, eps = 1e-7;
+  const float b1 = static_cast<float>(1 - beta1), b2 = static_cast<float>(1 - beta2);
+  const std::uint64_t seedKey = mix64(seed ^ 0xA0761D6478BD642FULL);
+  double beta1t = 1, beta2t = 1;
+  for (int epoch = 0; epoch < epochs; ++epoch) {
+    beta1t *= beta1;
+    beta2t *= beta2;
+    const double alpha = learningRate * (1.0 - static_cast<double>(epoch) / epochs);
+    const float scale = static_cast<float>(alpha * std::sqrt(1 - beta2t) / (1 - beta1t));
+    const float epsScaled = static_cast<float>(eps * std::sqrt(1 - beta2t));
+    const std::uint64_t epochKey = mix64(seedKey + static_cast<std::uint64_t>(epoch));
+    parallelFor(0, n, 256, [&](std::int64_t first, std::int64_t last) {
+      float g[kMaxDimensions];
+      for (std::int64_t i = first; i < last; ++i) {
+        const float* current = &emb[static_cast<std::size_t>(i) * dim];
+        for (int d = 0; d < dim; ++d) g[d] = 0;
+        for (std::int64_t e = s.rowStart[i]; e < s.rowStart[i + 1]; ++e) {
+          if (s.nextSample[e] > epoch) continue;
+          const float* other = &emb[static_cast<std::size_t>(s.tail[e]) * dim];
+          float d2 = 0;
+          for (int d = 0; d < dim; ++d) d2 += (current[d] - other[d]) * (current[d] - other[d]);
+          const float coeff = d2 > 0 ? grad.attraction(d2) : 0.0f;
+          for (int d = 0; d < dim; ++d) g[d] += 2.0f * clip4(coeff * (current[d] - other[d]));
+          s.nextSample[e] += s.perSample[e];
+          const int negatives = static_cast<int>((epoch - s.nextNegative[e]) / s.perNegative[e]);
+          const std::uint64_t edgeKey = mix64(epochKey ^ (static_cast<std::uint64_t>(e) * 0xD6E8FEB86659FD93ULL));
+          for (int q = 0; q < negatives; ++q) {
+            const std::int64_t k = uniformCell(mix64(edgeKey + static_cast<std::uint64_t>(q)), n);
+            if (k == i) continue;
+            other = &emb[static_cast<std::size_t>(k) * dim];
+            d2 = 0;
+            for (int d = 0; d < dim; ++d) d2 += (current[d] - other[d]) * (current[d] - other[d]);
+            if (d2 <= 0) continue;
+            const float rep = grad.repulsion(d2);
+            for (int d = 0; d < dim; ++d) g[d] += clip4(rep * (current[d] - other[d]));
+          }
+          s.nextNegative[e] += negatives * s.perNegative[e];
+        }
+        for (int d = 0; d < dim; ++d) {
+          const std::size_t p = static_cast<std::size_t>(i) * dim + d;
+          moment1[p] += b1 * (g[d] - moment1[p]);
+          moment2[p] += b2 * (g[d] * g[d] - moment2[p]);
+          next[p] = current[d] + scale * moment1[p] / (std::sqrt(moment2[p]) + epsScaled);
+        }
+      }
+    });
+    emb.swap(next);
+  }
+}
+
+}  // namespace
+
 Eigen::MatrixXd umapLayout(const CellGraph& g, const UmapOptions& o) {
   const std::int64_t n = g.nCells;
   const int dim = o.dimensions;
+  if (dim < 1 || dim > kMaxDimensions)
+    throw std::invalid_argument("umapLayout: 1 to " + std::to_string(kMaxDimensions) + " dimensions");
   const int epochs = o.epochs > 0 ? o.epochs : (n <= 10000 ? 500 : 200);
   const UmapCurve curve = findAbParams(o.spread, o.minDist);
-  const double a = curve.a, b = curve.b;
   FastRandom rng(o.seed);
 
   Eigen::MatrixXd init;
@@ -210,69 +375,19 @@ Eigen::MatrixXd umapLayout(const CellGraph& g, const UmapOptions& o) {
   }
   if (n < 2) return init;
 
-  // Edges with their sampling schedule.
-  float maxWeight = 0;
-  for (float w : g.weights) maxWeight = std::max(maxWeight, w);
-  std::vector<std::int32_t> head, tail;
-  std::vector<double> epochsPerSample;
-  for (std::int64_t i = 0; i < n; ++i)
-    for (auto p = g.indptr[i]; p < g.indptr[i + 1]; ++p) {
-      const double w = g.weights[p];
-      if (w < maxWeight / static_cast<double>(epochs) || w <= 0) continue;
-      head.push_back(static_cast<std::int32_t>(i));
-      tail.push_back(g.indices[p]);
-      epochsPerSample.push_back(maxWeight / w);  // = n_epochs / (n_epochs * w / max)
-    }
-  const std::size_t nEdges = head.size();
-  std::vector<double> nextSample = epochsPerSample;
-  std::vector<double> perNegative(nEdges), nextNegative(nEdges);
-  for (std::size_t e = 0; e < nEdges; ++e) {
-    perNegative[e] = epochsPerSample[e] / o.negativeSampleRate;
-    nextNegative[e] = perNegative[e];
-  }
-
-  // The optimisation runs in float (as umap-learn's float32 embedding does), with powf: it is the hot loop.
+  EdgeSchedule schedule = scheduleEdges(g, epochs, o.negativeSampleRate);
   std::vector<float> emb(init.size());
   for (std::int64_t i = 0; i < n; ++i)
     for (int d = 0; d < dim; ++d) emb[i * dim + d] = static_cast<float>(init(i, d));
-  auto clip = [](float v) { return std::clamp(v, -4.0f, 4.0f); };
-  const float af = static_cast<float>(a), bf = static_cast<float>(b);
-  const float attract = -2.0f * af * bf, repulse = static_cast<float>(2.0 * o.repulsionStrength * b);
-  for (int epoch = 0; epoch < epochs; ++epoch) {
-    const float alpha = static_cast<float>(o.learningRate * (1.0 - static_cast<double>(epoch) / epochs));
-    for (std::size_t e = 0; e < nEdges; ++e) {
-      if (nextSample[e] > epoch) continue;
-      float* current = &emb[static_cast<std::size_t>(head[e]) * dim];
-      float* other = &emb[static_cast<std::size_t>(tail[e]) * dim];
-      float d2 = 0;
-      for (int d = 0; d < dim; ++d) d2 += (current[d] - other[d]) * (current[d] - other[d]);
-      float coeff = 0;
-      if (d2 > 0) {
-        const float pb = powf(d2, bf);
-        coeff = (attract * pb / d2) / (af * pb + 1.0f);
-      }
-      for (int d = 0; d < dim; ++d) {
-        const float grad = clip(coeff * (current[d] - other[d]));
-        current[d] += grad * alpha;
-        other[d] -= grad * alpha;
-      }
-      nextSample[e] += epochsPerSample[e];
-      const int negatives = static_cast<int>((epoch - nextNegative[e]) / perNegative[e]);
-      for (int s = 0; s < negatives; ++s) {
-        // A uniform cell by multiply-high (Lemire) instead of a 64-bit modulo: the hot loop's costliest operation.
-        const auto k = static_cast<std::int64_t>(
-            (static_cast<unsigned __int128>(rng.next()) * static_cast<std::uint64_t>(n)) >> 64);
-        if (k == head[e]) continue;
-        other = &emb[static_cast<std::size_t>(k) * dim];
-        d2 = 0;
-        for (int d = 0; d < dim; ++d) d2 += (current[d] - other[d]) * (current[d] - other[d]);
-        if (d2 <= 0) continue;
-        const float rep = repulse / ((0.001f + d2) * (af * powf(d2, bf) + 1.0f));
-        for (int d = 0; d < dim; ++d) current[d] += clip(rep * (current[d] - other[d])) * alpha;
-      }
-      nextNegative[e] += negatives * perNegative[e];
-    }
-  }
+  UmapGradient grad;
+  grad.a = static_cast<float>(curve.a);
+  grad.b = static_cast<float>(curve.b);
+  grad.attract = -2.0f * grad.a * grad.b;
+  grad.repulse = static_cast<float>(2.0 * o.repulsionStrength * curve.b);
+  if (o.optimizer == UmapOptimizer::Batch)
+    optimizeBatch(emb, n, dim, epochs, schedule, grad, o.learningRate, o.seed);
+  else
+    optimizeSequential(emb, n, dim, epochs, schedule, grad, o.learningRate, rng.next());
   Eigen::MatrixXd out(n, dim);
   for (std::int64_t i = 0; i < n; ++i)
     for (int d = 0; d < dim; ++d) out(i, d) = emb[i * dim + d];

@@ -87,13 +87,20 @@ void Trainer::restoreParameters(const std::vector<at::Tensor>& values) {
 
 // One optimiser step. Returns the loss at the parameters before the update; NaN when the gradient is not finite
 // (then no update is made, except inside LBFGS, whose later evaluations the caller catches at the next step).
+// The cancel token is checked between the forward pass, the backward pass and the update, so a Stop waits for one
+// of these at most (the caller rolls the step back).
 double Trainer::evaluateStep(const StepContext& context, StepOutput& output) {
   const auto parameters = module_->parameters();
+  auto checkCancelled = [&] {
+    if (context.cancel) context.cancel->throwIfCancelled();
+  };
   if (options_.optimizer == "lbfgs") {
     bool first = true;
     auto closure = [&]() -> at::Tensor {
+      checkCancelled();  // LBFGS evaluates up to lbfgsMaxIterations times per step
       optimizer_->zero_grad();
       StepOutput evaluation = loss_(context);
+      checkCancelled();
       evaluation.loss.backward();
       if (first) output = evaluation;  // report the loss at the step's starting point, as the other optimisers do
       first = false;
@@ -106,7 +113,9 @@ double Trainer::evaluateStep(const StepContext& context, StepOutput& output) {
   output = loss_(context);
   const double value = output.loss.item<double>();
   if (!std::isfinite(value)) return value;
+  checkCancelled();
   output.loss.backward();
+  checkCancelled();
   const double norm = options_.clipGradientNorm > 0
                           ? torch::nn::utils::clip_grad_norm_(parameters, options_.clipGradientNorm)
                           : gradientNorm(parameters);
@@ -118,14 +127,30 @@ double Trainer::evaluateStep(const StepContext& context, StepOutput& output) {
   return value;
 }
 
+void Trainer::setValidation(ValidationClosure validation) {
+  if (!validation) {
+    validation_ = nullptr;
+    return;
+  }
+  validation_ = [validation = std::move(validation)](const StepContext& context) {
+    return std::map<std::string, double>{{"loss", validation(context)}};
+  };
+}
+
 TrainingResult Trainer::run(const CancelToken* cancel, const PauseGate* pause) {
   using Clock = std::chrono::steady_clock;
   const auto started = Clock::now();
   const std::int64_t firstStep = step_, total = totalSteps();
   TrainingResult result;
   std::vector<at::Tensor> lastGood;  // parameters of the last step whose loss was finite
+  if (!lastParameters_.empty()) {
+    // The module holds the best parameters of an earlier run() or a loaded checkpoint: continue the trajectory.
+    restoreParameters(lastParameters_);
+    lastParameters_.clear();
+  }
+  if (stoppedEarly_) result.status = TrainingStatus::EarlyStopped;
   try {
-    while (step_ < total) {
+    while (step_ < total && !stoppedEarly_) {
       if (pause) pause->waitWhilePaused(cancel);
       if (cancel) cancel->throwIfCancelled();
       const double rate = learningRateAt(step_);
@@ -134,12 +159,16 @@ TrainingResult Trainer::run(const CancelToken* cancel, const PauseGate* pause) {
       StepContext context{index, index / options_.stepsPerEpoch, index % options_.stepsPerEpoch, generator_, cancel};
 
       std::vector<at::Tensor> before = copyParameters();
+      const at::Tensor generatorBefore = generator_.get_state();  // the closure may draw from it
       StepOutput output;
       double loss = 0;
       try {
         loss = evaluateStep(context, output);
       } catch (const Cancelled&) {
-        restoreParameters(before);  // LBFGS may have moved them mid-line-search
+        // Roll the step back (LBFGS may have moved the parameters mid-line-search; the closure may have drawn
+        // numbers), so a checkpoint written now resumes exactly where an uninterrupted run would be.
+        restoreParameters(before);
+        generator_.set_state(generatorBefore);
         throw;
       }
       if (!std::isfinite(loss)) {
@@ -178,15 +207,23 @@ TrainingResult Trainer::run(const CancelToken* cancel, const PauseGate* pause) {
       event.etaSeconds = event.elapsedSeconds / double(step_ - firstStep) * double(total - step_);
 
       bool stopEarly = false;
+      // Not interruptible: the update is made, and the epoch's validation (one forward pass without gradients)
+      // belongs to it in the log and the checkpoint. The next step's start checks the token again.
       if (validation_ && step_ % options_.stepsPerEpoch == 0) {
-        double value = 0;
+        std::map<std::string, double> values;
         {
           torch::NoGradGuard noGrad;
-          value = validation_(context);
+          values = validation_(context);
         }
+        const auto found = values.find("loss");
+        if (found == values.end()) throw std::logic_error("Trainer: the validation closure returned no \"loss\"");
+        const double value = found->second;
+        values.erase(found);
         event.validationLoss = value;
+        event.validationMetrics = std::move(values);
         if (!bestValidation_ || value < *bestValidation_ - options_.minImprovement) {
           bestValidation_ = value;
+          bestEpoch_ = context.epoch;
           epochsWithoutImprovement_ = 0;
           bestParameters_ = copyParameters();
         } else if (options_.patience > 0 && ++epochsWithoutImprovement_ >= options_.patience) {
@@ -195,11 +232,8 @@ TrainingResult Trainer::run(const CancelToken* cancel, const PauseGate* pause) {
       }
       if (listener_) listener_->onStep(event);
       if (stopEarly) {
-        restoreParameters(bestParameters_);
+        stoppedEarly_ = true;
         result.status = TrainingStatus::EarlyStopped;
-        result.message = "no better validation loss for " + std::to_string(options_.patience) +
-                         " epochs; restored the best parameters (validation loss " +
-                         std::to_string(*bestValidation_) + ")";
         break;
       }
     }
@@ -207,9 +241,24 @@ TrainingResult Trainer::run(const CancelToken* cancel, const PauseGate* pause) {
     result.status = TrainingStatus::Cancelled;
     result.message = "cancelled after step " + std::to_string(step_);
   }
-  if (result.status == TrainingStatus::Completed) result.message = "completed " + std::to_string(step_) + " steps";
+  const bool finished = result.status == TrainingStatus::Completed || result.status == TrainingStatus::EarlyStopped;
+  if (finished && options_.restoreBest && !bestParameters_.empty()) {
+    lastParameters_ = copyParameters();
+    restoreParameters(bestParameters_);
+    result.restoredBest = true;
+  }
+  const std::string best =
+      bestValidation_ ? "best validation loss " + std::to_string(*bestValidation_) + " at epoch " +
+                            std::to_string(bestEpoch_ + 1) + (result.restoredBest ? " (restored)" : "")
+                      : std::string();
+  if (result.status == TrainingStatus::Completed)
+    result.message = "completed " + std::to_string(step_) + " steps" + (best.empty() ? "" : "; " + best);
+  if (result.status == TrainingStatus::EarlyStopped)
+    result.message = "stopped early after " + std::to_string(step_) + " steps: no better validation loss for " +
+                     std::to_string(options_.patience) + " epochs; " + best;
   result.steps = step_;
   result.bestValidationLoss = bestValidation_;
+  result.bestEpoch = bestEpoch_;
   if (listener_) listener_->onFinished(result);
   return result;
 }
@@ -225,9 +274,13 @@ void Trainer::saveCheckpoint(const std::string& path, const std::string& json) c
   archive.write("step", c10::IValue(step_.load()));
   archive.write("json", c10::IValue(json));
   archive.write("epochs_without_improvement", c10::IValue(epochsWithoutImprovement_));
+  archive.write("stopped_early", c10::IValue(stoppedEarly_));
+  archive.write("best_epoch", c10::IValue(bestEpoch_));
   if (bestValidation_) archive.write("best_validation", c10::IValue(*bestValidation_));
   for (std::size_t i = 0; i < bestParameters_.size(); ++i)
     archive.write("best_parameter_" + std::to_string(i), bestParameters_[i]);
+  for (std::size_t i = 0; i < lastParameters_.size(); ++i)
+    archive.write("last_parameter_" + std::to_string(i), lastParameters_[i]);
   io::AtomicOutputPath out(path);
   try {
     archive.save_to(out.temporaryPath());
@@ -260,10 +313,16 @@ std::string Trainer::loadCheckpoint(const std::string& path) {
     epochsWithoutImprovement_ = value.toInt();
     bestValidation_.reset();
     if (archive.try_read("best_validation", value)) bestValidation_ = value.toDouble();
+    stoppedEarly_ = archive.try_read("stopped_early", value) && value.toBool();
+    bestEpoch_ = archive.try_read("best_epoch", value) ? value.toInt() : -1;
     bestParameters_.clear();
     at::Tensor best;
     while (archive.try_read("best_parameter_" + std::to_string(bestParameters_.size()), best))
       bestParameters_.push_back(best.clone());
+    lastParameters_.clear();
+    at::Tensor last;
+    while (archive.try_read("last_parameter_" + std::to_string(lastParameters_.size()), last))
+      lastParameters_.push_back(last.clone());
     archive.read("json", value);
     return value.toStringRef();
   } catch (const c10::Error& error) {

@@ -3,15 +3,26 @@
 //
 // - Optimisers: adam, adamw, sgd (with momentum), lbfgs. Learning-rate schedules: constant, step, cosine, as a
 //   function of the step count alone, so a resumed run follows the same schedule.
-// - Control: the closure receives a StepContext with the cancel token and should poll it inside long evaluations;
-//   the trainer checks it (and the pause gate) between steps. A cancelled step is rolled back.
+// - Control: the closure receives a StepContext with the cancel token and should poll it inside long evaluations
+//   (between mini-batch parts, between loss components). The trainer checks it (and the pause gate) before each
+//   step, again between the forward pass and the backward pass, after the backward pass and before each LBFGS
+//   re-evaluation, so after a cancel at most the one unit in flight (a forward, a backward or an optimiser update of
+//   one mini-batch) completes — plus, when the update had begun at an epoch end, that epoch's validation forward,
+//   which belongs to the committed step; the step in flight is rolled back (parameters and generator). LBFGS's own history
+//   is not rolled back when a Stop lands inside its line search, so only that case resumes inexactly.
 // - Safety: before each update the parameters are copied; a NaN/Inf loss or gradient stops the run with a message
 //   and leaves the last parameters whose loss was finite (the copy costs one parameter-sized clone per step).
 // - Determinism: the trainer owns a CPU generator seeded from options.seed and hands it to the closure (minibatch
 //   order, noise). It does not touch the global generator, which other threads (the GUI's other jobs) also use.
 //   The generator's state is part of a checkpoint, so a resumed run draws the same numbers.
+// - Early stopping: with a validation closure the validation loss is evaluated (without gradients) after the last
+//   step of every epoch; after `patience` epochs without an improvement larger than minImprovement the run stops.
+//   With restoreBest the parameters of the best validation epoch are put back when the run ends (early stopped or
+//   completed; not when cancelled, so a resume continues the trajectory).
 // - Checkpoints: module state, optimiser state, generator state, the trainer's counters and a caller's JSON string
-//   (e.g. the pipeline) in one file, written to a temporary file and renamed into place.
+//   (e.g. the pipeline) in one file, written to a temporary file and renamed into place. After a run restored its
+//   best parameters, the checkpoint also holds the trajectory's last parameters, and a resume continues from those:
+//   resumed runs equal uninterrupted ones also with early stopping.
 #include <ATen/core/Generator.h>
 #include <ATen/core/Tensor.h>
 
@@ -53,6 +64,7 @@ struct TrainerOptions {
   std::uint64_t seed = 0;
   int patience = 0;                 // early stopping: epochs without a better validation loss; 0 = off
   double minImprovement = 0;        // a validation loss must beat the best by more than this to count
+  bool restoreBest = true;          // with validation: end with the parameters of the best validation epoch
 };
 
 // What the loss closure sees at each evaluation.
@@ -74,6 +86,8 @@ struct StepOutput {
 
 using LossClosure = std::function<StepOutput(const StepContext&)>;
 using ValidationClosure = std::function<double(const StepContext&)>;
+// Validation loss and metrics in one evaluation: must hold "loss"; the other keys are reported as metrics.
+using ValidationMetricsClosure = std::function<std::map<std::string, double>(const StepContext&)>;
 // Scalars to follow over the run (TrainingEvent::traces), read after each step's update.
 using TraceClosure = std::function<std::map<std::string, double>()>;
 
@@ -86,7 +100,9 @@ class Trainer {
   Trainer& operator=(const Trainer&) = delete;
 
   // Early stopping (with options.patience) evaluates this at the end of each epoch, without gradients.
-  void setValidation(ValidationClosure validation) { validation_ = std::move(validation); }
+  void setValidation(ValidationClosure validation);
+  // The same, with metrics (TrainingEvent::validationMetrics).
+  void setValidationMetrics(ValidationMetricsClosure validation) { validation_ = std::move(validation); }
   void setListener(TrainingListener* listener) { listener_ = listener; }
   void setTracer(TraceClosure tracer) { tracer_ = std::move(tracer); }
 
@@ -111,7 +127,7 @@ class Trainer {
 
   std::shared_ptr<torch::nn::Module> module_;
   LossClosure loss_;
-  ValidationClosure validation_;
+  ValidationMetricsClosure validation_;
   TraceClosure tracer_;
   TrainerOptions options_;
   TrainingListener* listener_ = nullptr;
@@ -120,7 +136,10 @@ class Trainer {
   std::atomic<std::int64_t> step_{0};  // read by other threads (progress) while run() works
   std::optional<double> bestValidation_;
   std::int64_t epochsWithoutImprovement_ = 0;
-  std::vector<at::Tensor> bestParameters_;  // restored when early stopping ends the run
+  std::int64_t bestEpoch_ = -1;             // 0-based epoch of bestValidation_
+  std::vector<at::Tensor> bestParameters_;  // restored when the run ends (restoreBest)
+  std::vector<at::Tensor> lastParameters_;  // the trajectory's parameters while the module holds the best ones
+  bool stoppedEarly_ = false;               // saved: resuming an early-stopped run trains no further
 };
 
 }  // namespace diffbio::train

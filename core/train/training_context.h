@@ -28,6 +28,10 @@ struct TrainingStart {
   std::int64_t firstStep = 0;   // > 0 when resumed from a checkpoint
   std::int64_t totalSteps = 0;
   std::vector<std::string> traceNames;
+  int threads = 0;                    // LibTorch threads the training runs with (0: not set by the node)
+  std::int64_t stepsPerEpoch = 1;     // > 1 with mini-batches
+  std::int64_t validationItems = 0;   // held-out items (0: no validation split)
+  std::string itemName;               // what the items are ("genes")
 };
 
 // Called on the thread that runs the pipeline (a GUI worker or the CLI); implementations must be thread-safe

@@ -17,6 +17,7 @@ struct TrainingEvent {
   // Chosen scalar parameters after this step's update (e.g. "size_factor[control_1]"), for the panel's traces.
   std::map<std::string, double> traces;
   std::optional<double> validationLoss;  // at epoch ends when a validation closure is set
+  std::map<std::string, double> validationMetrics;  // metrics on the validation items at the same moments
   double learningRate = 0;
   double elapsedSeconds = 0;        // in this run() call
   double etaSeconds = 0;            // remaining steps at this run's average pace
@@ -30,6 +31,8 @@ struct TrainingResult {
   std::int64_t steps = 0;           // global steps completed
   double lastLoss = 0;
   std::optional<double> bestValidationLoss;
+  std::int64_t bestEpoch = -1;      // 0-based epoch of the best validation loss (-1: no validation)
+  bool restoredBest = false;        // the parameters of bestEpoch were put back at the end
   std::string message;              // one sentence for the log / status bar
 };
 

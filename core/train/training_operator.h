@@ -16,15 +16,34 @@
 //
 // Standard parameters (trainingParameterSpecs(), appended to the operator's own): optimizer, learning_rate, epochs,
 // seed, schedule, clip_norm, resume_from (a checkpoint to continue from), checkpoint (where to write one; empty:
-// none), log (where to write the training log TSV; empty: none). `diffbio train` and the GUI training panel set
-// these by name on every node whose category is "Training" — an operator must not rename them.
+// none), log (where to write the training log TSV; empty: none), validation_fraction, patience, min_delta,
+// restore_best, batch_size, threads. `diffbio train` and the GUI training panel set these by name on every node
+// whose category is "Training" — an operator must not rename them.
+//
+// Validation and mini-batches (optional for an operator): a node that can take its loss on a subset of its items
+// (genes, cells or samples — the operator says which) sets TrainingNodeSetup::lossOn/evaluateOn. Then
+//   validation_fraction > 0  holds out that fraction of the items (a seeded split: splitItems(), from `seed`); the
+//                            loss is trained on the others; after every epoch the loss and metrics on the held-out
+//                            items are evaluated (log columns validation_loss, validation_<metric>; the events'
+//                            validationLoss/validationMetrics; metrics-table rows validation_<name>);
+//   patience > 0             stops after that many epochs without a validation loss lower than the best by more than
+//                            min_delta; restore_best (default on) ends with the best validation epoch's parameters;
+//   batch_size > 0           (only when TrainingNodeSetup::batches) one step per mini-batch of that many training
+//                            items, in an order drawn per epoch from `seed` (each batch's indices sorted, so a batch
+//                            of all training items equals the full batch bitwise); 0 = the full batch.
+// A node without lossOn refuses validation_fraction > 0, patience > 0 and batch_size > 0 with an InputError.
+// threads: LibTorch threads of the training (0 = automatic: 1 below kParallelElementsPerStep tensor elements per
+// step — small tensors run several times faster on one thread, see docs/ARCHITECTURE.md — else the process's count).
+// Set for the node's own thread only (OpenMP's per-thread setting), never process-wide: concurrent jobs keep theirs.
 // Standard outputs (trainingOutputSpecs()):
 //   metrics (Metrics, a data::Table): one row per quantity ("loss" then each metric); columns "before", "after",
 //           then any reference columns the operator supplies (e.g. the exact pipeline's scores);
 //   log     (Table): one row per step: step, epoch, loss, lr, then each component and each metric by name;
 //   model   (Model, a TrainedModel from training_context.h): learnt tensors, parameter updates, checkpoint path.
 //
-// Cancel (Stop, Ctrl-C): the trainer stops before the next step (the step in flight is rolled back); the checkpoint
+// Cancel (Stop, Ctrl-C): the trainer stops at the next check (before a step, between a step's forward pass, backward
+// pass and update, and wherever the operator's closure polls: between mini-batch parts and loss components); the
+// step in flight is rolled back; the checkpoint
 // and log are still written when their paths are set, so the run can be resumed, and then Cancelled is thrown: the
 // node goes back to Stale, as every cancelled node does. A NaN/Inf loss fails the node with the trainer's message
 // (after restoring the last finite parameters); nothing is written.
@@ -50,7 +69,19 @@ struct TrainingDefaults {
   double learningRate = 1e-2;
   std::int64_t epochs = 100;
   std::string schedule = "constant";
+  std::string items;  // what a validation split and mini-batches are over ("genes"); empty: the node has none
 };
+
+// Automatic thread choice: below this many tensor elements per step a training runs on one LibTorch thread.
+inline constexpr std::int64_t kParallelElementsPerStep = 4'000'000;
+
+// The seeded split of `count` items into training and validation (each sorted): round(fraction x count) items,
+// at least 1 and at most count - 1, are held out when fraction > 0. The same count, fraction and seed always give
+// the same split (an operator may call this to compute reference metrics on the same held-out items).
+struct ItemSplit {
+  std::vector<std::int64_t> training, validation;
+};
+ItemSplit splitItems(std::int64_t count, double validationFraction, std::uint64_t seed);
 
 std::vector<ops::ParameterSpec> trainingParameterSpecs(const TrainingDefaults& defaults = {});
 std::vector<ops::PortSpec> trainingOutputSpecs();
@@ -72,6 +103,17 @@ struct TrainingNodeSetup {
   std::string problem;                          // JSON text identifying data and settings; resume must match it
   // Extra columns of the metrics table (name, values by row name), e.g. {"exact (padj < 0.05)", {...}}.
   std::vector<std::pair<std::string, std::map<std::string, double>>> referenceMetrics;
+
+  // Optional (see "Validation and mini-batches" above). itemCount items named itemName ("genes"); lossOn takes the
+  // loss on a subset (sorted int64 indices) and replaces `loss` when a split or batches are in use (or when `loss`
+  // is empty: then the full batch is lossOn over all items); evaluateOn is
+  // `evaluate` on a subset (must include "loss"; called without gradients). batches: lossOn accepts mini-batches.
+  std::string itemName;
+  std::int64_t itemCount = 0;
+  std::function<StepOutput(const at::Tensor& items, const StepContext&)> lossOn;
+  std::function<std::map<std::string, double>(const at::Tensor& items)> evaluateOn;
+  bool batches = false;
+  std::int64_t elementsPerStep = 0;  // tensor elements one full-batch step touches: the automatic thread choice
 };
 
 // Runs the training described above and returns the standard outputs ("metrics", "log", "model"). Throws

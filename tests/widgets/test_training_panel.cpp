@@ -1,6 +1,7 @@
 // The training panel (offscreen) on the seed-000 DE demo: a short training fills the live curve and the metrics
-// table from a worker thread; Pause holds the steps; Stop ends the run promptly (the latency is measured and
-// printed); the checkpoint saved after a stop resumes where it stopped.
+// table from a worker thread; a validation split adds the validation curve, metrics and traces; Pause holds the
+// steps; after Stop at most the step in flight is reported (the latency is measured and printed, not asserted:
+// bench/train_bench measures it); the checkpoint saved after a stop resumes where it stopped.
 #include "test_support.h"
 
 #include <QApplication>
@@ -86,6 +87,27 @@ class TrainingPanelTest : public QObject {
     panel.grab().save(QString::fromStdString((diffbio::test::scratchDir("training_panel") / "panel.png").string()));
   }
 
+  void validationSplitAddsCurveMetricsAndTraces() {
+    TrainingPanel panel;
+    panel.loadDemo();
+    panel.setEpochs(3);
+    panel.setValidation(0.2, 5);
+    panel.train();
+    QCOMPARE(waitFinished(panel).left(18), QStringLiteral("completed 3 steps;"));
+    // Loss and validation loss curves.
+    QCOMPARE(panel.lossView()->model().curves.size(), std::size_t{2});
+    QVERIFY(panel.traceNames().contains("metric: validation_f1"));
+    // Rows validation_f1 etc. with before, after and the exact pipeline on the same 400 held-out genes.
+    QTableWidget* table = panel.metricsTable();
+    int row = -1;
+    for (int r = 0; r < table->rowCount(); ++r)
+      if (table->verticalHeaderItem(r)->text() == "validation_f1") row = r;
+    QVERIFY(row >= 0);
+    qInfo("validation F1 before %s, after 3 epochs %s, exact pipeline %s", qPrintable(table->item(row, 0)->text()),
+          qPrintable(table->item(row, 1)->text()), qPrintable(table->item(row, 2)->text()));
+    QVERIFY(table->item(row, 2)->text() != QStringLiteral("–"));
+  }
+
   void pauseHoldsAndStopIsPrompt() {
     TrainingPanel panel;
     panel.loadDemo();
@@ -113,9 +135,9 @@ class TrainingPanelTest : public QObject {
     qInfo("Stop -> run ended on the worker after %.0f ms; reported in the panel after %lld ms", onWorker,
           static_cast<long long>(untilReported));
     QVERIFY2(finished.takeFirst().at(0).toString().startsWith("cancelled after step"), "not cancelled");
-    // The 200 ms holds when a step is shorter than that; one DE step takes ~0.3 s on a busy 2-core machine
-    // and the trainer stops between steps, so 1 s is asserted here and the figure printed.
-    QVERIFY2(untilReported <= 1000, qPrintable(QString::number(untilReported)));
+    // Structural, not timed: the trainer checks the token before each step and between forward, backward and
+    // update, so at most one step (one whose update was under way) is reported after Stop.
+    QVERIFY2(panel.stepsAfterStop() <= 1, qPrintable(QString::number(panel.stepsAfterStop())));
     QVERIFY(!panel.isTraining());
 
     // The stopped run's checkpoint resumes where it stopped.

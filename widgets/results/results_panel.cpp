@@ -9,6 +9,8 @@
 #include "core/io/loaded_counts.h"
 #include "core/ops/registry.h"
 #include "widgets/jobs/job_runner.h"
+#include "widgets/results/linked_selection.h"
+#include "widgets/results/read_qc_figures.h"
 #include "widgets/results/plots_panel.h"
 #include "widgets/tables/table_panel.h"
 
@@ -28,6 +30,8 @@ ResultsPanel::ResultsPanel(QWidget* parent) : QTabWidget(parent), data_(new QPla
   addTab(data_, tr("Data"));
   plots_->hide();  // the window docks it beside the tables
 }
+
+LinkedSelection* ResultsPanel::linkedSelection() const { return link_; }
 
 TablePanel* ResultsPanel::tableTab(const QString& key) const {
   const auto it = tables_.find(key);
@@ -83,10 +87,19 @@ void ResultsPanel::refresh(const pipeline::Graph& graph, const JobRunner& runner
       if (isDeResults(table) && plottedSerial_ != value->serial()) {
         plottedSerial_ = value->serial();
         plots_->showResults(table, value, key);
+        // Points and rows are matched by gene ID; the selection carries over to the new table of a re-run.
+        if (!link_ || link_->table() != entry.first) {
+          delete link_;
+          link_ = new LinkedSelection(plots_->view(), entry.first, QStringLiteral("gene"), this);
+          plots_->setLinkedSelection(link_);
+        } else {
+          link_->rematch();
+        }
       }
     }
   }
   data_->setPlainText(described.join("\n"));
+  refreshReadQc(graph, runner);
   for (auto it = tables_.begin(); it != tables_.end();) {
     if (present.count(it->first)) {
       ++it;
@@ -96,6 +109,20 @@ void ResultsPanel::refresh(const pipeline::Graph& graph, const JobRunner& runner
     it->second.first->deleteLater();
     it = tables_.erase(it);
   }
+}
+
+void ResultsPanel::refreshReadQc(const pipeline::Graph& graph, const JobRunner& runner) {
+  if (runner.isBusy()) return;  // drawn once the run has finished, not after every stage
+  const std::optional<ReadQcSources> sources = findReadQcSources(graph, runner);
+  if (!sources) {
+    if (!readQcKey_.empty()) plots_->removeGroup(QStringLiteral("Read QC"));
+    readQcKey_.clear();
+    return;
+  }
+  if (sources->key() == readQcKey_) return;
+  readQcKey_ = sources->key();
+  plots_->showFigures(QStringLiteral("Read QC"), [sources = *sources] { return readQcFigures(sources); },
+                      tr("read QC of %1").arg(QString::fromStdString(sources->outputNode)));
 }
 
 }  // namespace diffbio::widgets

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/train/training_context.h"
+#include "core/util/cancel_token.h"
 
 namespace diffbio::widgets {
 
@@ -27,10 +28,24 @@ class TrainingEventBuffer : public train::TrainingObserver {
   void trainingStep(const std::string&, const train::TrainingEvent& event) override {
     std::lock_guard lock(mutex_);
     pending_.steps.push_back(event);
+    if (stop_ && stop_->cancelled()) ++stepsAfterStop_;
   }
   void trainingFinished(const std::string&, const train::TrainingResult& result) override {
     std::lock_guard lock(mutex_);
     pending_.finished = result;
+  }
+
+  // Steps reported while `stop` was already raised: the trainer checks the token before every step and between a
+  // step's forward pass, backward pass and update, so only a step whose update was under way can still finish: at
+  // most 1 per Stop (the panel's test asserts it).
+  void watchStop(const CancelToken* stop) {
+    std::lock_guard lock(mutex_);
+    stop_ = stop;
+    stepsAfterStop_ = 0;
+  }
+  int stepsAfterStop() {
+    std::lock_guard lock(mutex_);
+    return stepsAfterStop_;
   }
 
   // Everything reported since the last call.
@@ -44,6 +59,8 @@ class TrainingEventBuffer : public train::TrainingObserver {
  private:
   std::mutex mutex_;
   Batch pending_;
+  const CancelToken* stop_ = nullptr;
+  int stepsAfterStop_ = 0;
 };
 
 }  // namespace diffbio::widgets

@@ -76,11 +76,43 @@ void TrainingPanel::buildUi() {
   epochs_ = new QSpinBox;
   epochs_->setRange(1, 1000000);
   epochs_->setValue(100);
+  validationFraction_ = new QDoubleSpinBox;
+  validationFraction_->setRange(0, 0.9);
+  validationFraction_->setSingleStep(0.05);
+  validationFraction_->setDecimals(2);
+  validationFraction_->setSpecialValueText(tr("none"));
+  validationFraction_->setToolTip(tr("Fraction of the node's items (genes for the DE demo) held out: the loss is "
+                                     "trained on the others and evaluated on these after every epoch."));
+  patience_ = new QSpinBox;
+  patience_->setRange(0, 1000000);
+  patience_->setSpecialValueText(tr("off"));
+  patience_->setToolTip(tr("Early stopping: stop after this many epochs without a better validation loss."));
+  minDelta_ = new QDoubleSpinBox;
+  minDelta_->setDecimals(6);
+  minDelta_->setRange(0, 1e6);
+  minDelta_->setSingleStep(1e-4);
+  minDelta_->setToolTip(tr("A validation loss counts as better when lower than the best by more than this."));
+  restoreBest_ = new QCheckBox(tr("Restore best"));
+  restoreBest_->setChecked(true);
+  restoreBest_->setToolTip(tr("End with the parameters of the epoch with the best validation loss."));
+  batchSize_ = new QSpinBox;
+  batchSize_->setRange(0, 100000000);
+  batchSize_->setSpecialValueText(tr("full batch"));
+  batchSize_->setToolTip(tr("Mini-batches of this many items, one step each (nodes that support batches)."));
+  auto* validationRow = new QHBoxLayout;
+  validationRow->addWidget(validationFraction_);
+  validationRow->addWidget(new QLabel(tr("patience")));
+  validationRow->addWidget(patience_);
+  validationRow->addWidget(new QLabel(tr("min Δ")));
+  validationRow->addWidget(minDelta_);
+  validationRow->addWidget(restoreBest_);
   auto* settings = new QFormLayout;
   settings->addRow(tr("Loss"), loss_);
   settings->addRow(tr("Optimiser"), optimizer_);
   settings->addRow(tr("Learning rate"), learningRate_);
   settings->addRow(tr("Epochs"), epochs_);
+  settings->addRow(tr("Validation"), validationRow);
+  settings->addRow(tr("Batch size"), batchSize_);
 
   trainButton_ = new QPushButton(tr("Train"));
   pauseButton_ = new QPushButton(tr("Pause"));
@@ -183,6 +215,11 @@ bool TrainingPanel::setPipeline(const pipeline::Graph& graph, const QString& pip
     optimizer_->setCurrentText(QString::fromStdString(values.text("optimizer")));
     learningRate_->setValue(values.real("learning_rate"));
     epochs_->setValue(int(values.integer("epochs")));
+    if (values.has("validation_fraction")) validationFraction_->setValue(values.real("validation_fraction"));
+    if (values.has("patience")) patience_->setValue(int(values.integer("patience")));
+    if (values.has("min_delta")) minDelta_->setValue(values.real("min_delta"));
+    if (values.has("restore_best")) restoreBest_->setChecked(values.flag("restore_best"));
+    if (values.has("batch_size")) batchSize_->setValue(int(values.integer("batch_size")));
     resumeFrom_ = QString::fromStdString(values.text("resume_from"));
   }
   loss_->setEnabled(loss_->count() > 0);
@@ -198,6 +235,14 @@ void TrainingPanel::loadDemo() { setPipeline(train::deTrainingDemoPipeline()); }
 void TrainingPanel::setEpochs(int epochs) { epochs_->setValue(epochs); }
 void TrainingPanel::setLearningRate(double rate) { learningRate_->setValue(rate); }
 void TrainingPanel::setOptimizer(const QString& name) { optimizer_->setCurrentText(name); }
+void TrainingPanel::setValidation(double fraction, int patience, double minDelta, bool restoreBest) {
+  validationFraction_->setValue(fraction);
+  patience_->setValue(patience);
+  minDelta_->setValue(minDelta);
+  restoreBest_->setChecked(restoreBest);
+}
+void TrainingPanel::setBatchSize(int batchSize) { batchSize_->setValue(batchSize); }
+int TrainingPanel::stepsAfterStop() const { return events_->stepsAfterStop(); }
 
 std::string TrainingPanel::checkpointFile() const {
   return scratch_ ? (scratch_->path() + "/checkpoint.pt").toStdString() : std::string();
@@ -209,7 +254,8 @@ void TrainingPanel::setRunning(bool running) {
   trainButton_->setEnabled(trainable && !running);
   pauseButton_->setEnabled(running);
   stopButton_->setEnabled(running);
-  for (QWidget* w : std::initializer_list<QWidget*>{loss_, optimizer_, learningRate_, epochs_, loadButton_})
+  for (QWidget* w : std::initializer_list<QWidget*>{loss_, optimizer_, learningRate_, epochs_, validationFraction_,
+                                                    patience_, minDelta_, restoreBest_, batchSize_, loadButton_})
     w->setEnabled(trainable && !running && (w != loss_ || loss_->count() > 0));
   const bool haveCheckpoint = !running && scratch_ && QFile::exists(QString::fromStdString(checkpointFile()));
   saveButton_->setEnabled(haveCheckpoint);
@@ -227,6 +273,15 @@ void TrainingPanel::train() {
   graph.setParameter(trainNode_, "learning_rate", learningRate_->value());
   graph.setParameter(trainNode_, "optimizer", optimizer_->currentText().toStdString());
   if (loss_->count() > 0) graph.setParameter(trainNode_, "loss", loss_->currentText().toStdString());
+  // The standard validation and batch parameters (a node spec without them, e.g. an older operator, is left alone).
+  if (const auto* spec = ops::Registry::global().findSpec(graph.node(trainNode_).operatorId);
+      spec && spec->findParameter("validation_fraction")) {
+    graph.setParameter(trainNode_, "validation_fraction", validationFraction_->value());
+    graph.setParameter(trainNode_, "patience", std::int64_t{patience_->value()});
+    graph.setParameter(trainNode_, "min_delta", minDelta_->value());
+    graph.setParameter(trainNode_, "restore_best", restoreBest_->isChecked());
+    graph.setParameter(trainNode_, "batch_size", std::int64_t{batchSize_->value()});
+  }
   graph.setParameter(trainNode_, "resume_from", resumeFrom_.toStdString());
   graph.setParameter(trainNode_, "checkpoint", checkpointFile());
   graph.setParameter(trainNode_, "log", std::string());
@@ -246,6 +301,7 @@ void TrainingPanel::train() {
   eta_->clear();
   events_->take();
   cancel_.reset();
+  events_->watchStop(&cancel_);
   pause_.resume();
   pauseButton_->setText(tr("Pause"));
   stopRequested_ = false;
@@ -313,18 +369,16 @@ void TrainingPanel::drainEvents() {
     for (const auto& [name, value] : event.metrics) put(kMetricPrefix + name, value);
     for (const auto& [name, value] : event.traces) put(name, value);
     if (event.validationLoss) put("validation", *event.validationLoss);
+    for (const auto& [name, value] : event.validationMetrics) {
+      const std::string key = kMetricPrefix + ("validation_" + name);
+      if (!series_.count(key)) addTraceItem(key, false, int(event.metrics.size()));
+      put(key, value);
+    }
     if (row == 0) {
       // Metrics are offered as traces too; F1 (or else the first metric) is shown by default.
-      traces_->blockSignals(true);
       const std::string shown = event.metrics.count("f1") ? "f1" : event.metrics.empty() ? "" : event.metrics.begin()->first;
       int position = 0;
-      for (const auto& [name, value] : event.metrics) {
-        auto* item = new QListWidgetItem(QString::fromStdString(kMetricPrefix + name));
-        item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
-        item->setCheckState(name == shown ? Qt::Checked : Qt::Unchecked);
-        traces_->insertItem(position++, item);
-      }
-      traces_->blockSignals(false);
+      for (const auto& [name, value] : event.metrics) addTraceItem(kMetricPrefix + name, name == shown, position++);
     }
     progress_->setValue(int(event.step));
     eta_->setText(tr("ETA %1").arg(duration(event.etaSeconds)));
@@ -362,6 +416,15 @@ void TrainingPanel::redrawCurves() {
   plots::LossCurveOptions traceOptions;
   traceOptions.yLabel = tr("value");
   traceView_->setModel(plots::lossCurvePlot(traced, traceOptions));
+}
+
+void TrainingPanel::addTraceItem(const std::string& name, bool checked, int position) {
+  traces_->blockSignals(true);
+  auto* item = new QListWidgetItem(QString::fromStdString(name));
+  item->setFlags(item->flags() | Qt::ItemIsUserCheckable);
+  item->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
+  traces_->insertItem(position < 0 ? traces_->count() : position, item);
+  traces_->blockSignals(false);
 }
 
 QStringList TrainingPanel::traceNames() const {

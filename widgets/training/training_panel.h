@@ -1,14 +1,17 @@
 #pragma once
 // The training panel: trains the training node of a pipeline (core/train/training_operator.h) on a worker thread
-// and shows it happen. Loss and optimiser choices, learning rate and epochs; Train / Pause / Stop; a progress bar
+// and shows it happen. Loss and optimiser choices, learning rate and epochs; validation fraction, patience,
+// min delta, restore best and batch size (the node's standard parameters); Train / Pause / Stop; a progress bar
 // with the ETA; the live loss curve (log scale and smoothing optional) and traces of chosen parameters and
 // metrics, both redrawn at most 30 times a second from a timer that drains the worker's events; the metrics table
 // (before, after, references); "apply trained parameters"; checkpoint save and load.
 //
 // The GUI thread never trains: Train copies the pipeline and runs it with QtConcurrent on the panel's own
 // executor, so the exact fit upstream is computed once and reused by later trainings; the training node itself is
-// always re-run. Stop raises the run's cancel token: the trainer stops before its next step and the node writes its
-// checkpoint, so Load checkpoint + Train continues from there.
+// always re-run. Stop raises the run's cancel token: the trainer stops at its next check (before a step and between a
+// step's forward pass, backward pass and update; the step in flight is rolled back) and the node writes its
+// checkpoint, so Load checkpoint + Train continues from there. The validation loss is drawn with the loss, and the
+// validation metrics are offered as traces ("metric: validation_f1").
 #include <QFutureWatcher>
 #include <QStringList>
 #include <QWidget>
@@ -58,6 +61,8 @@ class TrainingPanel : public QWidget {
   void setEpochs(int epochs);
   void setLearningRate(double rate);
   void setOptimizer(const QString& name);
+  void setValidation(double fraction, int patience, double minDelta = 0, bool restoreBest = true);
+  void setBatchSize(int batchSize);
   bool isTraining() const { return running_; }
 
   // What is shown, for the window's status bar and for tests.
@@ -71,6 +76,8 @@ class TrainingPanel : public QWidget {
   const LossCurveView* traceView() const { return traceView_; }
   // When the worker noticed Stop: milliseconds from stop() to the end of the run on the worker thread.
   std::optional<double> lastStopLatencyMs() const { return stopLatencyMs_; }
+  // Steps the worker reported after Stop was pressed, in the last run (structurally at most 1).
+  int stepsAfterStop() const;
 
  public Q_SLOTS:
   void train();
@@ -95,6 +102,7 @@ class TrainingPanel : public QWidget {
   void fillMetrics(const ops::ValuePtr& metrics);
   void setRunning(bool running);
   std::string checkpointFile() const;
+  void addTraceItem(const std::string& name, bool checked, int position = -1);
 
   pipeline::Graph graph_;
   std::string trainNode_;
@@ -123,6 +131,11 @@ class TrainingPanel : public QWidget {
   QComboBox* optimizer_ = nullptr;
   QDoubleSpinBox* learningRate_ = nullptr;
   QSpinBox* epochs_ = nullptr;
+  QDoubleSpinBox* validationFraction_ = nullptr;
+  QSpinBox* patience_ = nullptr;
+  QDoubleSpinBox* minDelta_ = nullptr;
+  QCheckBox* restoreBest_ = nullptr;
+  QSpinBox* batchSize_ = nullptr;
   QPushButton* trainButton_ = nullptr;
   QPushButton* pauseButton_ = nullptr;
   QPushButton* stopButton_ = nullptr;

@@ -2,6 +2,7 @@
 
 #include <ATen/ATen.h>
 #include <ATen/CPUGeneratorImpl.h>
+#include <ATen/core/grad_mode.h>
 #include <torch/nn/functional/activation.h>
 
 #include <cmath>
@@ -9,6 +10,8 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
+
+#include "core/ops/preprocessing/preprocessing_kernels.h"
 
 namespace diffbio::ops {
 
@@ -18,26 +21,31 @@ at::Tensor scalarParameter(torch::nn::Module& module, const std::string& name, d
   return module.register_parameter(name, at::tensor(value, at::kDouble), learnable);
 }
 
-// Base codes 0..3 (A, C, G, T) and 4 for N or padding, from a (possibly soft) one-hot tensor.
-at::Tensor baseCodes(const at::Tensor& oneHot, const at::Tensor& mask) {
-  const at::Tensor strongest = std::get<0>(oneHot.max(-1));
-  at::Tensor codes = oneHot.argmax(-1);
-  return codes.masked_fill((strongest <= 0) | (mask <= 0), 4).to(at::kByte).contiguous();
-}
-
-// A key per read: its first `prefix` codes (all of them when prefix <= 0), up to its length.
-std::vector<std::string> readKeys(const at::Tensor& codes, const at::Tensor& mask, int prefix) {
+// A key per read: its first `prefix` codes (all of them when prefix <= 0), up to its length; views into `codes`
+// (N x L uint8, kept alive by the caller), so no read is copied.
+std::vector<std::string_view> readKeys(const at::Tensor& codes, const at::Tensor& mask, int prefix) {
   const std::int64_t n = codes.size(0), length = codes.size(1);
   const at::Tensor lengths = mask.sum(1).round().to(at::kLong).contiguous();
   const auto* c = codes.data_ptr<std::uint8_t>();
   const auto* len = lengths.data_ptr<std::int64_t>();
-  std::vector<std::string> keys(n);
+  std::vector<std::string_view> keys(n);
   for (std::int64_t i = 0; i < n; ++i) {
     std::int64_t take = std::min(len[i], length);
     if (prefix > 0) take = std::min<std::int64_t>(take, prefix);
-    keys[i].assign(reinterpret_cast<const char*>(c + i * length), static_cast<std::size_t>(take));
+    keys[i] = std::string_view(reinterpret_cast<const char*>(c + i * length), static_cast<std::size_t>(take));
   }
   return keys;
+}
+
+// The fused float loops of preprocessing_kernels.h replace tensor expressions only where no gradient has to flow
+// through them: float inputs, and either gradients off or nothing involved that requires one.
+bool fusedInference(const at::Tensor& input, std::initializer_list<at::Tensor> others = {}) {
+  if (input.scalar_type() != at::kFloat) return false;
+  if (!at::GradMode::is_enabled()) return true;
+  if (input.requires_grad()) return false;
+  for (const auto& t : others)
+    if (t.requires_grad()) return false;
+  return true;
 }
 
 }  // namespace
@@ -82,13 +90,19 @@ AdapterRemovalImpl::AdapterRemovalImpl(const std::string& adapter, double matchT
 
 AdapterRemovalOutput AdapterRemovalImpl::forward(const at::Tensor& oneHot, const at::Tensor& mask) {
   const std::int64_t n = oneHot.size(0), length = oneHot.size(1);
-  // matches[i][p] = sum over k of <oneHot[i][p + k], adapter[k]>: one shifted add per adapter base (a correlation;
-  // much faster than conv1d with a single output channel, and differentiable in the bases as well).
-  at::Tensor matches = at::zeros({n, length}, oneHot.options());
-  for (std::int64_t k = 0; k < std::min(adapterLength_, length); ++k) {
-    const at::Tensor window = oneHot.narrow(1, k, length - k);  // N x (L - k) x 4
-    const auto base = adapterBases_[static_cast<std::size_t>(k)];
-    matches.narrow(1, 0, length - k).add_(base < 4 ? window.select(2, base) : window.sum(2));  // N matches any base
+  // matches[i][p] = sum over k of <oneHot[i][p + k], adapter[k]>. Without gradients in the bases: one fused pass
+  // (kernels::adapterMatches); with them, one shifted add per adapter base (a correlation; much faster than conv1d
+  // with a single output channel).
+  at::Tensor matches;
+  if (fusedInference(oneHot)) {
+    matches = kernels::adapterMatches(oneHot, adapterBases_);
+  } else {
+    matches = at::zeros({n, length}, oneHot.options());
+    for (std::int64_t k = 0; k < std::min(adapterLength_, length); ++k) {
+      const at::Tensor window = oneHot.narrow(1, k, length - k);  // N x (L - k) x 4
+      const auto base = adapterBases_[static_cast<std::size_t>(k)];
+      matches.narrow(1, 0, length - k).add_(base < 4 ? window.select(2, base) : window.sum(2));  // N: any base
+    }
   }
   const at::Tensor lengths = mask.sum(1, true);
   const at::Tensor position = at::arange(length, mask.options()).unsqueeze(0);
@@ -120,10 +134,11 @@ DuplicateWeightingImpl::DuplicateWeightingImpl(Mode mode, double similarityThres
 
 at::Tensor DuplicateWeightingImpl::multiplicity(const at::Tensor& oneHot, const at::Tensor& mask) {
   const std::int64_t n = oneHot.size(0);
-  const at::Tensor codes = baseCodes(oneHot.detach(), mask);
+  const at::Tensor codes = kernels::baseCodes(oneHot, mask);
   if (mode_ == Mode::Exact) {
-    const std::vector<std::string> keys = readKeys(codes, mask, 0);
+    const std::vector<std::string_view> keys = readKeys(codes, mask, 0);
     std::unordered_map<std::string_view, std::int64_t> counts;
+    counts.reserve(keys.size());
     for (const auto& key : keys) ++counts[key];
     at::Tensor result = at::empty({n}, oneHot.options());
     auto r = result.accessor<float, 1>();
@@ -132,7 +147,7 @@ at::Tensor DuplicateWeightingImpl::multiplicity(const at::Tensor& oneHot, const 
   }
   // Soft: only reads that share their first `prefix_` bases are compared (a duplicate shares them too, unless a
   // sequencing error falls there); within a group, similarity = identical positions / the longer length.
-  const std::vector<std::string> keys = readKeys(codes, mask, prefix_);
+  const std::vector<std::string_view> keys = readKeys(codes, mask, prefix_);
   std::unordered_map<std::string_view, std::vector<std::int64_t>> groups;
   for (std::int64_t i = 0; i < n; ++i) groups[keys[i]].push_back(i);
   const at::Tensor flat = oneHot.reshape({n, -1});
@@ -184,17 +199,24 @@ ErrorCorrectionImpl::ErrorCorrectionImpl(int context, int hidden, std::uint64_t 
 
 at::Tensor ErrorCorrectionImpl::forward(const at::Tensor& oneHot, const at::Tensor& phred, const at::Tensor& mask) {
   constexpr double kSmoothing = 1e-3;
-  // The convolution as one matrix product over unfolded windows (N*L x 5K times 5K x hidden): with so few
-  // channels this is several times faster than conv1d here, and it computes the same function with the same weights.
+  if (fusedInference(oneHot, {phred, context_->weight, context_->bias, output_->weight, output_->bias})) {
+    // One pass per read computing the logits (prior included): no unfolded copy, one-hot bases touch one channel.
+    const at::Tensor logits = kernels::correctionLogits(oneHot, phred, context_->weight, context_->bias,
+                                                        output_->weight, output_->bias, kSmoothing);
+    return at::softmax(logits, 0).mul_(mask.unsqueeze(0)).permute({1, 2, 0});  // N x L x 4 (a strided view)
+  }
+  // With gradients: the convolution as one matrix product over unfolded windows (N*L x 5K times 5K x hidden), the
+  // same function with the same weights.
+  const auto type = oneHot.scalar_type();
   const std::int64_t n = oneHot.size(0), length = oneHot.size(1);
   const std::int64_t kernel = context_->weight.size(2), pad = (kernel - 1) / 2, hidden = context_->weight.size(0);
-  const at::Tensor features = at::cat({oneHot, (phred / 40.0).unsqueeze(-1)}, -1);        // N x L x 5
-  const at::Tensor padded = at::constant_pad_nd(features, {0, 0, pad, pad});              // N x (L + 2 pad) x 5
+  const at::Tensor features = at::cat({oneHot, (phred / 40.0).unsqueeze(-1)}, -1);            // N x L x 5
+  const at::Tensor padded = at::constant_pad_nd(features, {0, 0, pad, pad});                  // N x (L + 2 pad) x 5
   const at::Tensor windows = padded.unfold(1, kernel, 1).reshape({n * length, 5 * kernel});  // [c][k] order
-  const at::Tensor weight = context_->weight.to(oneHot.scalar_type()).reshape({hidden, 5 * kernel});
-  const at::Tensor hiddenUnits = at::relu(at::addmm(context_->bias.to(oneHot.scalar_type()), windows, weight.t()));
+  const at::Tensor weight = context_->weight.to(type).reshape({hidden, 5 * kernel});
+  const at::Tensor hiddenUnits = at::relu(at::addmm(context_->bias.to(type), windows, weight.t()));
   const at::Tensor delta =
-      at::addmm(output_->bias.to(oneHot.scalar_type()), hiddenUnits, output_->weight.to(oneHot.scalar_type()).reshape({4, hidden}).t())
+      at::addmm(output_->bias.to(type), hiddenUnits, output_->weight.to(type).reshape({4, hidden}).t())
           .reshape({n, length, 4});
   const at::Tensor prior = at::log(oneHot * (1 - kSmoothing) + kSmoothing / 4);
   return at::softmax(prior + delta, -1) * mask.unsqueeze(-1);

@@ -86,7 +86,8 @@ class ErrorCorrectionImpl : public torch::nn::Module {
  public:
   // context: bases on each side (window 2 x context + 1); hidden: channels of the hidden layer.
   ErrorCorrectionImpl(int context, int hidden, std::uint64_t seed);
-  // oneHot N x L x 4, phred and mask N x L; returns N x L x 4 base probabilities (0 at padding).
+  // oneHot N x L x 4, phred and mask N x L; returns N x L x 4 base probabilities (0 at padding). Without gradients
+  // (preprocessing_kernels.h) the result is a strided view of 4 x N x L channel planes: use .contiguous() for view().
   at::Tensor forward(const at::Tensor& oneHot, const at::Tensor& phred, const at::Tensor& mask);
 
  private:

@@ -6,11 +6,13 @@
 #include "core/ops/preprocessing/preprocessing_operators.h"
 
 #include <ATen/ATen.h>
+#include <omp.h>
 #include <torch/utils.h>
 
 #include "core/data/table.h"
 #include "core/io/fastq.h"
 #include "core/ops/preprocessing/preprocessing_modules.h"
+#include "core/ops/preprocessing/read_simulation.h"
 #include "core/ops/preprocessing/read_tensors.h"
 #include "core/ops/registry.h"
 #include "core/reads/adapter_aligner.h"
@@ -21,23 +23,51 @@ namespace diffbio::ops {
 namespace {
 
 constexpr const char* kCategory = "Read preprocessing";
-constexpr std::int64_t kChunk = 8192;  // reads per chunk inside a stage
+// Reads per chunk inside a stage: small enough that a chunk's intermediate tensors stay in the cache (1,024 reads x
+// 150 bases x 4 channels of float = 2.4 MB; bench/reads_bench measured 8,192 at several times the CPU time).
+constexpr std::int64_t kChunk = 1024;
+
+// The stages run their tensor work on one LibTorch thread (OpenMP's per-thread setting: this node's thread only, as
+// the training nodes do for small problems). Their work is many short, memory-bound passes over cache-sized chunks:
+// with two threads each pass is a parallel region whose waiting thread spins, and on the shared two-core machine
+// bench/reads_bench measured the stages at 4.6x the CPU time and 7x the wall time of one thread.
+class OneTensorThread {
+ public:
+  OneTensorThread() : saved_(omp_get_max_threads()) { omp_set_num_threads(1); }
+  ~OneTensorThread() { omp_set_num_threads(saved_); }
+  OneTensorThread(const OneTensorThread&) = delete;
+  OneTensorThread& operator=(const OneTensorThread&) = delete;
+
+ private:
+  int saved_;
+};
 
 // Functions, not namespace-scope constants: the registry may be filled during another file's static initialisation
 // (an OperatorRegistration), before constants defined here would be constructed.
 PortSpec readsIn() { return {"reads", PortType::Reads, true, "reads with their base and read weights"}; }
 PortSpec readsOut() { return {"reads", PortType::Reads, true, "the same reads with this stage's weights applied"}; }
 
-// Applies `stage` to consecutive chunks of reads and concatenates the results along the first dimension.
+// Applies `stage` to consecutive chunks of reads; each chunk's result (first dimension = the chunk's reads) is
+// written into `target` (allocated here with `shape` and the first result's type), optionally multiplied by the same
+// rows of `factor` (the base weights a stage multiplies) — no concatenation, no whole-size temporaries.
 template <class Stage>
-at::Tensor chunked(std::int64_t reads, RunContext& context, Stage&& stage) {
-  std::vector<at::Tensor> parts;
+at::Tensor chunked(std::int64_t reads, at::IntArrayRef shape, const at::Tensor& factor, RunContext& context,
+                   Stage&& stage) {
+  at::Tensor target;
   for (std::int64_t start = 0; start < reads; start += kChunk) {
     context.checkCancelled();
-    parts.push_back(stage(start, std::min(kChunk, reads - start)));
-    context.progress(static_cast<double>(start + kChunk) / static_cast<double>(reads));
+    const std::int64_t count = std::min(kChunk, reads - start);
+    const at::Tensor part = stage(start, count);
+    if (!target.defined()) target = at::empty(shape, factor.defined() ? factor.options() : part.options());
+    at::Tensor rows = target.narrow(0, start, count);
+    if (factor.defined())
+      at::mul_out(rows, factor.narrow(0, start, count), part);
+    else
+      rows.copy_(part);
+    context.progress(static_cast<double>(start + count) / static_cast<double>(reads));
   }
-  return parts.empty() ? at::Tensor() : at::cat(parts, 0);
+  if (!target.defined()) target = at::empty(shape, factor.defined() ? factor.options() : at::TensorOptions(at::kFloat));
+  return target;
 }
 
 class LoadFastqOp : public Operator {
@@ -62,19 +92,63 @@ class SimulateSeedReadsOp : public Operator {
   }
 };
 
+class SimulateAdapterReadsOp : public Operator {
+ public:
+  OperatorOutputs run(const OperatorInputs&, const ParameterValues& p, RunContext&) override {
+    AdapterSimulation o;
+    o.reads = p.integer("reads");
+    o.length = p.integer("length");
+    o.adapter = p.text("adapter");
+    o.adapterFraction = p.real("adapter_fraction");
+    o.minAdapterBases = static_cast<int>(p.integer("min_adapter_bases"));
+    o.maxMismatches = static_cast<int>(p.integer("max_mismatches"));
+    o.seed = static_cast<std::uint64_t>(p.integer("seed"));
+    for (const char c : o.adapter)
+      if (c != 'A' && c != 'C' && c != 'G' && c != 'T')
+        throw InputError({}, std::string("the simulated adapter contains '") + c + "'", "use A, C, G and T");
+    try {
+      return {{"reads", Value::make(PortType::Reads, simulateAdapterReads(o))}};
+    } catch (const std::invalid_argument& error) {
+      throw InputError({}, error.what(), "check the simulation's parameters");
+    }
+  }
+};
+
+class SimulateDuplicateReadsOp : public Operator {
+ public:
+  OperatorOutputs run(const OperatorInputs&, const ParameterValues& p, RunContext&) override {
+    DuplicateSimulation o;
+    o.families = p.integer("families");
+    o.length = p.integer("length");
+    o.maxCopies = static_cast<int>(p.integer("max_copies"));
+    o.maxCopyErrors = static_cast<int>(p.integer("max_copy_errors"));
+    o.siblingFraction = p.real("sibling_fraction");
+    o.siblingDifferences = static_cast<int>(p.integer("sibling_differences"));
+    o.prefix = static_cast<int>(p.integer("prefix"));
+    o.seed = static_cast<std::uint64_t>(p.integer("seed"));
+    try {
+      return {{"reads", Value::make(PortType::Reads, simulateDuplicateReads(o))}};
+    } catch (const std::invalid_argument& error) {
+      throw InputError({}, error.what(), "check the simulation's parameters");
+    }
+  }
+};
+
 class QualityFilterOp : public Operator {
  public:
   OperatorOutputs run(const OperatorInputs& in, const ParameterValues& p, RunContext& context) override {
     if (!p.flag("enabled")) return {{"reads", in.at("reads")}};
     const auto& source = in.get<ReadTensors>("reads");
     torch::NoGradGuard noGrad;
+    OneTensorThread oneThread;
     QualityFilter filter(p.real("threshold"), p.real("temperature"));
     ReadTensors out = source;
     out.weightsBeforeQualityFilter = source.baseWeights;
-    const at::Tensor weights = chunked(source.reads(), context, [&](std::int64_t start, std::int64_t count) {
-      return filter->forward(source.phred.narrow(0, start, count), source.mask.narrow(0, start, count));
-    });
-    out.baseWeights = source.baseWeights * weights.to(source.baseWeights.scalar_type());
+    out.baseWeights = chunked(source.reads(), source.baseWeights.sizes(), source.baseWeights, context,
+                              [&](std::int64_t start, std::int64_t count) {
+                                return filter->forward(source.phred.narrow(0, start, count),
+                                                       source.mask.narrow(0, start, count));
+                              });
     return {{"reads", Value::make(PortType::Reads, std::move(out))}};
   }
 };
@@ -94,17 +168,19 @@ class AdapterRemovalOp : public Operator {
       if (c != 'A' && c != 'C' && c != 'G' && c != 'T' && c != 'N')
         throw InputError({}, std::string("the adapter contains '") + c + "'", "use A, C, G, T or N");
     torch::NoGradGuard noGrad;
+    OneTensorThread oneThread;
     AdapterRemoval removal(adapter, p.real("match_threshold"), p.real("temperature"),
                            static_cast<int>(p.integer("min_overlap")));
-    std::vector<at::Tensor> presence;
-    const at::Tensor retained = chunked(source.reads(), context, [&](std::int64_t start, std::int64_t count) {
-      AdapterRemovalOutput o = removal->forward(source.oneHot.narrow(0, start, count), source.mask.narrow(0, start, count));
-      presence.push_back(o.adapterProbability);
-      return o.retained;
-    });
     ReadTensors out = source;
-    out.baseWeights = source.baseWeights * retained.to(source.baseWeights.scalar_type());
-    out.adapterProbability = presence.empty() ? at::zeros({0}) : at::cat(presence, 0);
+    out.weightsBeforeAdapterRemoval = source.baseWeights;
+    out.adapterProbability = at::empty({source.reads()}, at::kFloat);
+    out.baseWeights = chunked(source.reads(), source.baseWeights.sizes(), source.baseWeights, context,
+                              [&](std::int64_t start, std::int64_t count) {
+                                AdapterRemovalOutput o = removal->forward(source.oneHot.narrow(0, start, count),
+                                                                          source.mask.narrow(0, start, count));
+                                out.adapterProbability.narrow(0, start, count).copy_(o.adapterProbability);
+                                return o.retained;
+                              });
     return {{"reads", Value::make(PortType::Reads, std::move(out))}};
   }
 };
@@ -116,10 +192,12 @@ class DuplicateWeightingOp : public Operator {
     const auto& source = in.get<ReadTensors>("reads");
     context.checkCancelled();
     torch::NoGradGuard noGrad;
+    OneTensorThread oneThread;
     const auto mode = p.text("mode") == "soft" ? DuplicateWeightingImpl::Mode::Soft : DuplicateWeightingImpl::Mode::Exact;
     DuplicateWeighting weighting(mode, p.real("similarity_threshold"), p.real("temperature"),
                                  static_cast<int>(p.integer("prefix")));
     ReadTensors out = source;
+    out.readWeightsBeforeDuplicates = source.readWeights;
     out.readWeights = source.readWeights * weighting->forward(source.oneHot, source.mask).to(at::kFloat);
     return {{"reads", Value::make(PortType::Reads, std::move(out))}};
   }
@@ -131,13 +209,16 @@ class ErrorCorrectionOp : public Operator {
     if (!p.flag("enabled")) return {{"reads", in.at("reads")}};
     const auto& source = in.get<ReadTensors>("reads");
     torch::NoGradGuard noGrad;
+    OneTensorThread oneThread;
     ErrorCorrection corrector(static_cast<int>(p.integer("context")), static_cast<int>(p.integer("hidden")),
                               static_cast<std::uint64_t>(p.integer("seed")));
     ReadTensors out = source;
-    out.oneHot = chunked(source.reads(), context, [&](std::int64_t start, std::int64_t count) {
-      return corrector->forward(source.oneHot.narrow(0, start, count), source.phred.narrow(0, start, count),
-                                source.mask.narrow(0, start, count));
-    });
+    out.oneHot = chunked(source.reads(), source.oneHot.sizes(), at::Tensor(), context,
+                         [&](std::int64_t start, std::int64_t count) {
+                           return corrector->forward(source.oneHot.narrow(0, start, count),
+                                                     source.phred.narrow(0, start, count),
+                                                     source.mask.narrow(0, start, count));
+                         });
     return {{"reads", Value::make(PortType::Reads, std::move(out))}};
   }
 };
@@ -153,6 +234,7 @@ class SummaryOp : public Operator {
  public:
   OperatorOutputs run(const OperatorInputs& in, const ParameterValues&, RunContext&) override {
     const auto& reads = in.get<ReadTensors>("reads");
+    OneTensorThread oneThread;
     const std::int64_t n = reads.reads();
     std::vector<std::string> names = reads.names;
     if (static_cast<std::int64_t>(names.size()) != n) {
@@ -160,7 +242,10 @@ class SummaryOp : public Operator {
       for (std::int64_t i = 0; i < n; ++i) names.push_back("read" + std::to_string(i + 1));
     }
     const at::Tensor lengths = reads.mask.sum(1);
-    const at::Tensor retained = (reads.oneHot.sum(-1) * reads.baseWeights).sum(1);  // = preprocessed().sum(-1).sum(1)
+    // = preprocessed().sum(-1).sum(1); the channel sum as a matrix-vector product (a reduction over a last dimension
+    // of 4 is several times slower in LibTorch).
+    const at::Tensor channels = at::matmul(reads.oneHot, at::ones({4}, reads.oneHot.options()));
+    const at::Tensor retained = (channels * reads.baseWeights).sum(1);
     data::Table table(std::move(names));
     table.indexName = "read";
     table.addColumn(data::Column("length", doubles(lengths)));
@@ -200,6 +285,40 @@ void registerPreprocessingOperators(Registry& r) {
         intParameter("length", 50, "read length").range(1, 100000),
         intParameter("seed", 42, "random seed").atLeast(0)}},
       [] { return std::make_unique<SimulateSeedReadsOp>(); });
+  r.registerOperator(
+      {"reads.simulate_adapters", "Simulated reads with adapters", "Simulation",
+       "Reads with and without a 3' adapter at known positions, for learning the adapter match threshold "
+       "(train.adapter_threshold): random inserts; in a share of the reads the adapter starts at a uniformly drawn "
+       "position (at least min_adapter_bases of it inside the read) with 0..max_mismatches substitutions. The "
+       "known start travels with the reads. Reproducible from the seed.",
+       {},
+       {{"reads", PortType::Reads, true, "the reads as tensors, with their true adapter starts"}},
+       {intParameter("reads", 400, "number of reads").range(1, 10000000),
+        intParameter("length", 60, "read length").range(1, 100000),
+        stringParameter("adapter", "AGATCGGAAGAGC", "the adapter (A, C, G, T)"),
+        floatParameter("adapter_fraction", 0.5, "share of reads with the adapter").range(0, 1),
+        intParameter("min_adapter_bases", 10, "adapter bases at least inside a read that has it").range(1, 100000),
+        intParameter("max_mismatches", 1, "substitutions per adapter copy: 0 up to this").range(0, 1000),
+        intParameter("seed", 7, "random seed").atLeast(0)}},
+      [] { return std::make_unique<SimulateAdapterReadsOp>(); });
+  r.registerOperator(
+      {"reads.simulate_duplicates", "Simulated reads with duplicates", "Simulation",
+       "Reads from molecules with known duplicate families, for learning the duplicate similarity threshold "
+       "(train.duplicate_threshold): each family has 1..max_copies reads, copies carry 0..max_copy_errors "
+       "substitutions; a share of the molecules are siblings of another (sibling_differences substitutions: similar "
+       "but distinct). Substitutions fall after the first `prefix` bases. Reads are shuffled; the family of each "
+       "travels with the reads. Reproducible from the seed.",
+       {},
+       {{"reads", PortType::Reads, true, "the reads as tensors, with their duplicate families"}},
+       {intParameter("families", 150, "number of distinct molecules").range(1, 1000000),
+        intParameter("length", 50, "read length").range(2, 100000),
+        intParameter("max_copies", 4, "reads per family: 1 up to this").range(1, 1000),
+        intParameter("max_copy_errors", 1, "substitutions per copy: 0 up to this").range(0, 1000),
+        floatParameter("sibling_fraction", 0.3, "share of molecules made from another one").range(0, 1),
+        intParameter("sibling_differences", 8, "substitutions between a sibling and its molecule").range(1, 100000),
+        intParameter("prefix", 12, "first bases kept free of substitutions").range(0, 100000),
+        intParameter("seed", 11, "random seed").atLeast(0)}},
+      [] { return std::make_unique<SimulateDuplicateReadsOp>(); });
   r.registerOperator(
       {"reads.quality_filter", "Quality filter (soft)", kCategory,
        "Soft masking of low-quality bases: each base is weighted by sigmoid((Q - threshold) / temperature), a "
@@ -256,6 +375,8 @@ void registerPreprocessingOperators(Registry& r) {
        {}},
       [] { return std::make_unique<SummaryOp>(); });
   registerQualityThresholdTraining(r);
+  registerAdapterThresholdTraining(r);
+  registerDuplicateThresholdTraining(r);
 }
 
 }  // namespace diffbio::ops

@@ -5,5 +5,7 @@
 namespace diffbio::ops {
 class Registry;
 void registerPreprocessingOperators(Registry& registry);
-void registerQualityThresholdTraining(Registry& registry);  // quality_threshold_training.cpp
+void registerQualityThresholdTraining(Registry& registry);    // quality_threshold_training.cpp
+void registerAdapterThresholdTraining(Registry& registry);    // adapter_threshold_training.cpp
+void registerDuplicateThresholdTraining(Registry& registry);  // duplicate_threshold_training.cpp
 }  // namespace diffbio::ops

@@ -25,6 +25,14 @@ struct ReadTensors {
   // learnable threshold; undefined when no quality filter ran.
   at::Tensor weightsBeforeQualityFilter;
   at::Tensor adapterProbability;   // N: probability that the read holds the adapter; undefined when not searched
+  // Likewise for the adapter and duplicate training nodes: the weights as they entered the last adapter removal /
+  // duplicate weighting (undefined when none ran).
+  at::Tensor weightsBeforeAdapterRemoval;
+  at::Tensor readWeightsBeforeDuplicates;
+  // Known truth of simulated reads (read_simulation.h), undefined for real reads: where the adapter starts in each
+  // read (N long; L = no adapter) and each read's duplicate family (N long).
+  at::Tensor trueAdapterStart;
+  at::Tensor duplicateFamily;
 
   std::int64_t reads() const { return oneHot.defined() ? oneHot.size(0) : 0; }
   std::int64_t length() const { return oneHot.defined() ? oneHot.size(1) : 0; }

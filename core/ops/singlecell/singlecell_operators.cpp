@@ -105,14 +105,16 @@ class HvgOp : public Operator {
     options.minMean = p.real("min_mean");
     options.maxMean = p.real("max_mean");
     options.minDisp = p.real("min_disp");
+    options.span = p.real("span");
+    const std::string batchKey = p.text("batch_key");
+    if (!batchKey.empty()) {
+      if (options.flavor != sc::HvgFlavor::SeuratV3)
+        throw InputError({}, "batch_key is used by the seurat_v3 flavour only",
+                         "choose flavor seurat_v3, or clear batch_key");
+      options.batches = sc::hvgBatchCodes(loaded.obs, batchKey);
+    }
     const sc::HvgResult r = sc::highlyVariableGenes(loaded.matrix, options);
-    data::Table t(loaded.matrix.geneNames());
-    t.indexName = "gene";
-    t.addColumn(data::Column("means", r.means));
-    t.addColumn(data::Column("dispersions", r.dispersions));
-    t.addColumn(data::Column("dispersions_norm", r.dispersionsNorm));
-    t.addColumn(data::Column::boolean("highly_variable", r.highlyVariable));
-    return {{"genes", Value::make(PortType::Table, std::move(t))}};
+    return {{"genes", Value::make(PortType::Table, sc::hvgTable(r, loaded.matrix.geneNames()))}};
   }
 };
 
@@ -271,15 +273,21 @@ void registerSpecs(Registry& r) {
   r.registerOperator(
       {"sc.hvg", "Highly variable genes", kCategory,
        "scanpy's highly_variable_genes: 'seurat' (log dispersion of expm1 values normalised within 20 equal-width "
-       "mean bins) or 'cell_ranger' (dispersion normalised by median and MAD within percentile bins). Top genes "
-       "by normalised dispersion, or the mean/dispersion cut-offs when n_top_genes is 0.",
-       {{"counts", PortType::Counts, true, "log-normalised values"}},
-       {{"genes", PortType::Table, true, "per gene: means, dispersions, dispersions_norm, highly_variable"}},
-       {enumParameter("flavor", {"seurat", "cell_ranger"}, "seurat", "definition of dispersion and bins"),
+       "mean bins) or 'cell_ranger' (dispersion normalised by median and MAD within percentile bins) on "
+       "log-normalised values; 'seurat_v3' (Seurat's vst: variance of counts standardised by a loess fit of the "
+       "mean-variance relation, optionally per batch) on RAW counts. Top genes by the normalised score, or the "
+       "mean/dispersion cut-offs when n_top_genes is 0 (seurat, cell_ranger).",
+       {{"counts", PortType::Counts, true, "log-normalised values (seurat, cell_ranger) or raw counts (seurat_v3)"}},
+       {{"genes", PortType::Table, true,
+         "per gene: means, dispersions, dispersions_norm (seurat_v3: variances, variances_expected, variances_norm, "
+         "highly_variable_rank, highly_variable_nbatches), highly_variable"}},
+       {enumParameter("flavor", {"seurat", "cell_ranger", "seurat_v3"}, "seurat", "definition of the score"),
         intParameter("n_top_genes", 2000, "number of genes to select (0: use the cut-offs)").atLeast(0),
         floatParameter("min_mean", 0.0125, "cut-off: lowest mean").atLeast(0),
         floatParameter("max_mean", 3, "cut-off: highest mean").atLeast(0),
-        floatParameter("min_disp", 0.5, "cut-off: lowest normalised dispersion")}},
+        floatParameter("min_disp", 0.5, "cut-off: lowest normalised dispersion"),
+        floatParameter("span", 0.3, "seurat_v3: loess span of the mean-variance fit").range(0.01, 1),
+        stringParameter("batch_key", "", "seurat_v3: cell annotation column with the batch (empty: no batches)")}},
       [] { return std::make_unique<HvgOp>(); });
   r.registerOperator(
       {"sc.pca", "PCA", kCategory,

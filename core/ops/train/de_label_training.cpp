@@ -5,6 +5,14 @@
 //
 // What is learnt follows the `trainable` flags of the upstream nodes: the size-factor node -> size factors, the
 // dispersion node -> dispersions, the GLM node -> coefficients. With no node marked, all three are learnt (the seed).
+//
+// Validation and mini-batches are over genes: the label loss is a mean over genes, so a validation split trains it on
+// the training genes and reports the loss, precision, recall and F1 on the held-out genes (the size factors are
+// shared by all genes; a gene's coefficients and dispersion only get gradient from its own label, so held-out genes
+// keep their exact fit unless their fit moves through the size factors — the validation scores measure how far
+// what is learnt from some genes' labels carries over to others). Batches: each step takes the loss on batch_size
+// training genes; the module still evaluates every gene (DifferentiableDe has no per-gene forward), so a batch step
+// costs about what a full step costs: batches change the optimisation, not the time per step.
 #include "core/ops/train/de_label_training.h"
 
 #include <cmath>
@@ -58,6 +66,19 @@ std::map<std::string, double> scores(const std::vector<bool>& calls, const std::
   const DetectionMetrics m = detectionMetrics(calls, truth);
   return {{"precision", m.precision}, {"recall", m.recall}, {"f1", m.f1},
           {"calls", double(m.truePositives + m.falsePositives)}};
+}
+
+// The entries of `values` at `genes` (indices into it).
+std::vector<bool> subset(const std::vector<bool>& values, const std::vector<std::int64_t>& genes) {
+  std::vector<bool> chosen;
+  chosen.reserve(genes.size());
+  for (auto g : genes) chosen.push_back(values[static_cast<std::size_t>(g)]);
+  return chosen;
+}
+
+std::vector<std::int64_t> indicesOf(const at::Tensor& items) {
+  const at::Tensor t = items.to(at::kLong).contiguous();
+  return std::vector<std::int64_t>(t.data_ptr<std::int64_t>(), t.data_ptr<std::int64_t>() + t.numel());
 }
 
 // The exact pipeline's calls (padj < alpha) from a results table, by gene name; NA padj is no call.
@@ -132,6 +153,37 @@ class DeLabelTrainingOp : public Operator {
       step.metrics = scores(de->significantCalls(out), truth);
       return step;
     };
+    // The same on a subset of genes (validation split, mini-batches); genes without an exact fit are skipped, as
+    // labelLoss and negativeLogLikelihood skip them. The cancel token is polled between the loss components.
+    auto evaluateOn = [de, labels, truth, loss, nllWeight](const ops::DeOutputs& out, const at::Tensor& items,
+                                                           const CancelToken* cancel) {
+      const at::Tensor genes = items.masked_select(de->fitted().index_select(0, items));
+      train::StepOutput step;
+      // A mini-batch of genes without a fit only (all-zero counts) has no loss: 0, still connected to the module.
+      at::Tensor labelLoss =
+          genes.numel() == 0
+              ? out.significanceLogit.index_select(0, items).nan_to_num().sum() * 0.0
+              : labelLossFromLogits(out.significanceLogit.index_select(0, genes), labels.index_select(0, genes));
+      step.loss = labelLoss;
+      step.components["labels"] = labelLoss.item<double>();
+      if (loss == "labels+nb_nll" && genes.numel() > 0) {
+        if (cancel) cancel->throwIfCancelled();
+        at::Tensor nll = nbNegativeLogLikelihood(de->counts().index_select(1, genes),
+                                                 out.logMu.index_select(1, genes),
+                                                 de->logDispersion().index_select(0, genes));
+        step.components["nb_nll"] = nll.item<double>();
+        step.loss = labelLoss + nllWeight * nll;
+      }
+      const std::vector<std::int64_t> chosen = indicesOf(items);
+      step.metrics = scores(subset(de->significantCalls(out), chosen), subset(truth, chosen));
+      return step;
+    };
+    auto asValues = [](const train::StepOutput& step) {
+      std::map<std::string, double> values = step.metrics;
+      values["loss"] = step.loss.item<double>();
+      for (const auto& [name, value] : step.components) values[name] = value;
+      return values;
+    };
 
     train::TrainingNodeSetup setup;
     setup.operatorId = kOperatorId;
@@ -140,13 +192,20 @@ class DeLabelTrainingOp : public Operator {
       context.checkCancelled();
       return evaluate(de->forward());
     };
-    setup.evaluate = [de, evaluate] {
-      train::StepOutput step = evaluate(de->forward());
-      std::map<std::string, double> values = step.metrics;
-      values["loss"] = step.loss.item<double>();
-      for (const auto& [name, value] : step.components) values[name] = value;
-      return values;
+    setup.evaluate = [de, evaluate, asValues] { return asValues(evaluate(de->forward())); };
+    setup.itemName = "genes";
+    setup.itemCount = static_cast<std::int64_t>(truth.size());
+    setup.batches = true;
+    setup.lossOn = [de, evaluateOn](const at::Tensor& items, const train::StepContext& step) {
+      if (step.cancel) step.cancel->throwIfCancelled();
+      const DeOutputs out = de->forward();
+      if (step.cancel) step.cancel->throwIfCancelled();
+      return evaluateOn(out, items, step.cancel);
     };
+    setup.evaluateOn = [de, evaluateOn, asValues](const at::Tensor& items) {
+      return asValues(evaluateOn(de->forward(), items, nullptr));
+    };
+    setup.elementsPerStep = static_cast<std::int64_t>(experiment.counts.size());
 
     // Traces: every sample's size factor, and the dispersion and log2 fold change of the first three labelled DE
     // genes and the first three others (typical genes to watch; a panel picks among them).
@@ -193,8 +252,17 @@ class DeLabelTrainingOp : public Operator {
       const double alpha = p.real("threshold");
       std::ostringstream title;
       title << "exact pipeline (padj < " << alpha << ")";
-      setup.referenceMetrics.push_back(
-          {title.str(), scores(exactCalls(experiment, in.get<data::Table>("results"), alpha), truth)});
+      const std::vector<bool> calls = exactCalls(experiment, in.get<data::Table>("results"), alpha);
+      std::map<std::string, double> reference = scores(calls, truth);
+      // The same held-out genes the node validates on (splitItems is what runTrainingNode uses).
+      if (p.real("validation_fraction") > 0 && genes >= 2) {
+        const auto held = train::splitItems(genes, p.real("validation_fraction"),
+                                            static_cast<std::uint64_t>(p.integer("seed")))
+                              .validation;
+        for (const auto& [name, value] : scores(subset(calls, held), subset(truth, held)))
+          reference["validation_" + name] = value;
+      }
+      setup.referenceMetrics.push_back({title.str(), std::move(reference)});
     }
 
     OperatorOutputs outputs = train::runTrainingNode(setup, p, context);
@@ -244,7 +312,7 @@ void registerDeLabelTraining(Registry& registry) {
            .range(1e-6, 1)
            .logarithmic()}};
   spec.outputs.push_back({"results", PortType::Table, true, "DE results of the trained module, one row per gene"});
-  for (auto& parameter : train::trainingParameterSpecs({"adam", 1e-2, 100, "constant"}))
+  for (auto& parameter : train::trainingParameterSpecs({"adam", 1e-2, 100, "constant", "genes"}))
     spec.parameters.push_back(std::move(parameter));
   registry.registerOperator(std::move(spec), [] { return std::make_unique<DeLabelTrainingOp>(); });
 }

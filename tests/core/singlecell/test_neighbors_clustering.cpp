@@ -2,19 +2,24 @@
 //  - hand-checked fuzzy memberships on three points;
 //  - exact and HNSW neighbours agree;
 //  - pbmc68k_reduced (scanpy): from the stored scaled X, our PCA (50) -> kNN (15) -> fuzzy graph -> Leiden (res 1):
-//    ARI against the FACS labels `bulk_labels` at least that of scanpy's stored `louvain` clusters; our UMAP's
-//    trustworthiness (k = 15, in PCA space, as sklearn computes it) >= 0.90, and within 0.005 of the stored X_umap's
-//    (seed-to-seed spread; see below).
+//    ARI against the FACS labels `bulk_labels` at least that of scanpy's stored `louvain` clusters;
+//  - UMAP against scanpy's stored X_umap on the graph scanpy laid out (the 10-NN graph of the first 30 stored PCs:
+//    our exact neighbours reproduce the stored obsp/distances): trustworthiness (k = 15, in X_pca, as sklearn
+//    computes it) not below the stored X_umap's, for the default seed and on average over seeds 0-4; the same
+//    layout for any thread count.
 #include <QtTest/QtTest>
 
 #include <cmath>
 
+#include "core/io/hdf5_reader.h"
+#include "core/io/hdf5_sparse.h"
 #include "core/singlecell/fuzzy_graph.h"
 #include "core/singlecell/knn.h"
 #include "core/singlecell/leiden.h"
 #include "core/singlecell/metrics.h"
 #include "core/singlecell/pca.h"
 #include "core/singlecell/umap_layout.h"
+#include "core/util/parallel.h"
 #include "tests/core/singlecell/sc_test_data.h"
 
 using namespace diffbio;
@@ -125,20 +130,85 @@ class TestNeighborsClustering : public QObject {
     // Same seed, same clusters.
     QVERIFY(sc::leiden(graph, sc::LeidenOptions{}).membership == clusters.membership);
 
-    // UMAP, compared with scanpy's stored X_umap in the same space: both laid out from a kNN graph of scanpy's
-    // X_pca, trustworthiness measured in X_pca. Measured: ours 0.9233 (seed 0), scanpy 0.9269; over seeds and
-    // epoch counts ours ranges 0.921-0.928, so the stated tolerance below scanpy's value is 0.005 (seed noise).
-    const sc::CellGraph scanpyGraph = sc::fuzzySimplicialSet(sc::nearestNeighbors(storedPca, sc::KnnOptions{}));
-    const Eigen::MatrixXd umap = sc::umapLayout(scanpyGraph, sc::UmapOptions{});
-    const double trustOurs = sc::trustworthiness(storedPca, umap, 15);
-    const double trustScanpy = sc::trustworthiness(storedPca, obsm(loaded, "X_umap"), 15);
     const Eigen::MatrixXd ownUmap = sc::umapLayout(graph, sc::UmapOptions{});
-    qInfo("trustworthiness k=15 in scanpy's X_pca: ours %.4f, scanpy X_umap %.4f; our whole chain in our PCA: %.4f",
-          trustOurs, trustScanpy, sc::trustworthiness(pca.scores, ownUmap, 15));
-    QVERIFY(trustOurs >= 0.90);
-    QVERIFY(sc::trustworthiness(pca.scores, ownUmap, 15) >= 0.90);
-    QVERIFY(trustOurs >= trustScanpy - 0.005);
-    QVERIFY(sc::umapLayout(scanpyGraph, sc::UmapOptions{}).isApprox(umap));  // seeded: reproducible
+    const double trustOwn = sc::trustworthiness(pca.scores, ownUmap, 15);
+    qInfo("our whole chain (our PCA, 15 neighbours, UMAP): trustworthiness k=15 %.4f", trustOwn);
+    QVERIFY(trustOwn >= 0.90);
+  }
+
+  void pbmc68kUmapAgainstScanpy() {
+    const std::string path = test::pbmc68k("10x_pbmc68k_reduced.h5ad");
+    io::CountReadOptions options;
+    options.h5adMatrix = "X";
+    const io::LoadedCounts loaded = io::readH5ad(path, options);
+    const Eigen::MatrixXd storedPca = obsm(loaded, "X_pca");
+    const std::int64_t n = storedPca.rows();
+
+    // The graph scanpy laid out: its stored kNN distances (obsp/distances, 9 others per cell) are those of the first
+    // 30 PCs with n_neighbors = 10 — our exact neighbours of storedPca[:, :30] must reproduce them.
+    sc::KnnOptions scanpyNeighbors;
+    scanpyNeighbors.k = 10;
+    const Eigen::MatrixXd pcs30 = storedPca.leftCols(30);
+    const sc::KnnGraph knn = sc::nearestNeighbors(pcs30, scanpyNeighbors);
+    const io::h5::Reader reader(path);
+    const data::CsrStorage stored = io::h5::readCompressedSparse(reader, "/obsp/distances", n, n, "cells");
+    std::int64_t same = 0, total = 0;
+    double worst = 0;
+    for (std::int64_t i = 0; i < n; ++i)
+      for (auto p = stored.indptr[i]; p < stored.indptr[i + 1]; ++p) {
+        ++total;
+        for (int j = 1; j < knn.k; ++j)
+          if (knn.index(i, j) == stored.indices[p]) {
+            ++same;
+            worst = std::max(worst, std::abs(static_cast<double>(knn.distance(i, j)) - stored.values[p]) /
+                                        static_cast<double>(stored.values[p]));
+          }
+      }
+    qInfo("scanpy's stored neighbours found: %lld of %lld; worst relative distance difference %.2e",
+          static_cast<long long>(same), static_cast<long long>(total), worst);
+    QCOMPARE(total, n * 9);
+    QCOMPARE(same, total);
+    QVERIFY(worst < 1e-5);  // float32 distances
+
+    // Our UMAP of that graph against scanpy's, both measured in X_pca (all 50 PCs). The default seed, and the mean
+    // of seeds 0-4 (one layout's trustworthiness moves by ~0.002 from seed to seed; scanpy's is one such draw).
+    const sc::CellGraph scanpyGraph = sc::fuzzySimplicialSet(knn);
+    const double trustScanpy = sc::trustworthiness(storedPca, obsm(loaded, "X_umap"), 15);
+    std::vector<double> trust;
+    Eigen::MatrixXd seed0;
+    for (std::uint64_t seed = 0; seed < 5; ++seed) {
+      sc::UmapOptions umapOptions;
+      umapOptions.seed = seed;
+      const Eigen::MatrixXd umap = sc::umapLayout(scanpyGraph, umapOptions);
+      if (seed == 0) seed0 = umap;
+      trust.push_back(sc::trustworthiness(storedPca, umap, 15));
+    }
+    double mean = 0;
+    for (double t : trust) mean += t / static_cast<double>(trust.size());
+    qInfo("trustworthiness k=15 in X_pca: scanpy X_umap %.5f; ours seed 0 %.5f, seeds 0-4 %.5f %.5f %.5f %.5f %.5f "
+          "(mean %.5f)", trustScanpy, trust[0], trust[0], trust[1], trust[2], trust[3], trust[4], mean);
+    QVERIFY(trust[0] >= trustScanpy);
+    QVERIFY(mean >= trustScanpy);
+    for (double t : trust) QVERIFY(t >= 0.90);
+
+    // Seeded and independent of the thread count: bit-identical layouts with 1 and 2 threads.
+    const int threads = parallelThreads();
+    setParallelThreads(1);
+    const Eigen::MatrixXd oneThread = sc::umapLayout(scanpyGraph, sc::UmapOptions{});
+    setParallelThreads(2);
+    const Eigen::MatrixXd twoThreads = sc::umapLayout(scanpyGraph, sc::UmapOptions{});
+    setParallelThreads(threads);
+    QVERIFY(oneThread == seed0);
+    QVERIFY(twoThreads == seed0);
+
+    // umap-learn's one-edge-at-a-time optimiser, kept as an option: seeded, and of the same quality bar.
+    sc::UmapOptions sequential;
+    sequential.optimizer = sc::UmapOptimizer::Sequential;
+    const Eigen::MatrixXd sequentialUmap = sc::umapLayout(scanpyGraph, sequential);
+    const double trustSequential = sc::trustworthiness(storedPca, sequentialUmap, 15);
+    qInfo("sequential optimiser, seed 0: %.5f", trustSequential);
+    QVERIFY(trustSequential >= 0.90);
+    QVERIFY(sc::umapLayout(scanpyGraph, sequential) == sequentialUmap);
   }
 };
 

@@ -1,5 +1,6 @@
-// The loss registry: values against closed forms computed independently with std::lgamma, and gradients of the
-// count likelihoods against central finite differences in double precision.
+// The loss registry: values against closed forms computed independently with std::lgamma, and the gradients of
+// every registered loss (NB, ZINB, Poisson, BCE, cross-entropy, MSE, Gaussian KL, ELBO with each reconstruction)
+// and of a weighted sum against central finite differences in double precision.
 #include "test_support.h"
 #include "gradient_check.h"
 
@@ -9,6 +10,7 @@
 
 #include <cmath>
 #include <functional>
+#include <set>
 
 #include "core/train/losses.h"
 
@@ -99,6 +101,66 @@ class LossesTest : public QObject {
       qInfo("relative gradient error %.2e", e);
       QVERIFY(e <= 1e-5);
     }
+  }
+
+  void everyRegisteredLossHasFiniteDifferenceGradients() {
+    // Through makeLoss by name (the path pipelines and the GUI use), on every differentiable input of each loss.
+    const Problem p;
+    auto leaf = [](const at::Tensor& t) { return t.clone().requires_grad_(true); };
+    const at::Tensor logMu = leaf(p.logMu), logDispersion = leaf(p.logDispersion), zeroLogit = leaf(p.zeroLogit);
+    const at::Tensor logits = leaf(at::tensor({-3.0, -0.4, 0.0, 0.7, 2.5, 40.0}, at::kDouble));
+    const at::Tensor labels = at::tensor({0.0, 1.0, 1.0, 0.0, 1.0, 0.0}, at::kDouble);
+    const at::Tensor classLogits = leaf(at::tensor({0.2, -1.0, 1.5, 0.0, 2.0, 0.3, -0.5, 0.9, -2.0}, at::kDouble).view({3, 3}));
+    const at::Tensor targets = at::tensor({2, 0, 1}, at::kLong);
+    const at::Tensor prediction = leaf(at::tensor({0.5, -1.25, 3.0}, at::kDouble));
+    const at::Tensor target = at::tensor({0.0, 1.0, 2.5}, at::kDouble);
+    const at::Tensor mean = leaf(at::tensor({0.3, -1.2, 0.0, 2.0, 0.5, -0.1}, at::kDouble).view({2, 3}));
+    const at::Tensor logVar = leaf(at::tensor({-0.5, 0.4, 0.0, -2.0, 1.0, 0.2}, at::kDouble).view({2, 3}));
+    const train::TensorMap in = {{"counts", p.counts},     {"log_mu", logMu},   {"log_dispersion", logDispersion},
+                                 {"zero_logit", zeroLogit}, {"log_rate", logMu}, {"logits", logits},
+                                 {"labels", labels},       {"prediction", prediction}, {"target", target},
+                                 {"mean", mean},           {"log_var", logVar}};
+    const train::TensorMap classes = {{"logits", classLogits}, {"targets", targets}};
+    struct Check {
+      std::string what;
+      train::LossFunction loss;
+      const train::TensorMap* inputs;
+      std::vector<at::Tensor> wrt;
+    };
+    std::vector<Check> checks = {
+        {"nb_nll", train::makeLoss("nb_nll"), &in, {logMu, logDispersion}},
+        {"zinb_nll", train::makeLoss("zinb_nll"), &in, {logMu, logDispersion, zeroLogit}},
+        {"poisson_nll", train::makeLoss("poisson_nll"), &in, {logMu}},
+        {"bce", train::makeLoss("bce"), &in, {logits}},
+        {"cross_entropy", train::makeLoss("cross_entropy"), &classes, {classLogits}},
+        {"mse", train::makeLoss("mse"), &in, {prediction}},
+        {"gaussian_kl", train::makeLoss("gaussian_kl"), &in, {mean, logVar}},
+    };
+    for (const char* reconstruction : {"nb_nll", "zinb_nll", "poisson_nll"}) {
+      train::LossOptions options;
+      options.reconstruction = reconstruction;
+      options.klWeight = 0.7;
+      std::vector<at::Tensor> wrt = {mean, logVar, logMu};
+      if (std::string(reconstruction) != "poisson_nll") wrt.push_back(logDispersion);
+      if (std::string(reconstruction) == "zinb_nll") wrt.push_back(zeroLogit);
+      checks.push_back({std::string("elbo/") + reconstruction, train::makeLoss("elbo", options), &in, wrt});
+    }
+    checks.push_back({"0.3 nb_nll + 2 gaussian_kl + 0.5 bce",
+                      train::makeWeightedSum({{"nb_nll", 0.3, {}}, {"gaussian_kl", 2.0, {}}, {"bce", 0.5, {}}}),
+                      &in,
+                      {logMu, logDispersion, mean, logVar, logits}});
+    std::set<std::string> covered;
+    for (const auto& check : checks) {
+      covered.insert(check.what.substr(0, check.what.find('/')));
+      for (const auto& x : check.wrt) {
+        const auto result = diffbio::test::gradientError(x, [&] { return check.loss(*check.inputs).total; });
+        qInfo("%-40s relative gradient error %.2e (largest gradient %.3g)", check.what.c_str(), result.relativeError,
+              result.largestGradient);
+        QVERIFY(result.largestGradient > 1e-3);  // not trivially zero
+        QVERIFY2(result.relativeError <= 1e-6, check.what.c_str());
+      }
+    }
+    for (const auto& info : train::availableLosses()) QVERIFY2(covered.count(info.name), info.name.c_str());
   }
 
   void classificationAndRegressionLosses() {

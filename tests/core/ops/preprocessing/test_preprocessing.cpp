@@ -6,9 +6,13 @@
 #include <torch/utils.h>
 
 #include "core/data/table.h"
+#include "core/ops/preprocessing/preprocessing_kernels.h"
 #include "core/ops/preprocessing/preprocessing_modules.h"
+#include "core/ops/preprocessing/read_simulation.h"
 #include "core/ops/preprocessing/read_tensors.h"
 #include "core/ops/registry.h"
+#include "core/pipeline/executor.h"
+#include "core/pipeline/pipeline_file.h"
 #include "core/train/training_context.h"
 #include "gradient_check.h"
 #include "test_support.h"
@@ -31,6 +35,38 @@ OperatorOutputs runNode(const std::string& id, const OperatorInputs& inputs, Par
   CancelToken cancel;
   RunContext context(cancel);
   return registry.create(id)->run(inputs, registry.spec(id).withDefaults(given), context);
+}
+
+// Runs `stage` (an upstream node with `given` parameters) on `reads`, then the training node `trainer` on its output
+// as a pipeline would: the TrainingContext names the upstream node, so the learnt value goes back to it.
+OperatorOutputs trainAfter(const std::string& stage, ParameterValues given, const ValuePtr& reads,
+                           const std::string& trainer, ParameterValues trainerGiven = {}) {
+  const auto& registry = Registry::global();
+  const ParameterValues stageParameters = registry.spec(stage).withDefaults(given);
+  OperatorInputs stageIn;
+  stageIn.set("reads", reads);
+  OperatorInputs in;
+  in.set("reads", runNode(stage, stageIn, stageParameters).at("reads"));
+  train::TrainingContext training;
+  training.inputs["reads"] = {"stage", stage, "reads", true, stageParameters};
+  CancelToken cancel;
+  RunContext context(cancel);
+  context.setTraining(&training);
+  return registry.create(trainer)->run(in, registry.spec(trainer).withDefaults(trainerGiven), context);
+}
+
+double learnt(const OperatorOutputs& out, const std::string& name) {
+  for (const auto& tensor : out.at("model")->as<train::TrainedModel>().tensors)
+    if (tensor.name == name) return tensor.values.at(0);
+  return std::nan("");
+}
+
+double metric(const OperatorOutputs& out, const std::string& row, const std::string& column) {
+  const auto& table = out.at("metrics")->as<data::Table>();
+  const auto& names = table.rowNames();
+  const auto found = std::find(names.begin(), names.end(), row);
+  if (found == names.end()) return std::nan("");
+  return table.column(column).floats().at(static_cast<std::size_t>(found - names.begin()));
 }
 
 }  // namespace
@@ -137,6 +173,135 @@ class PreprocessingTest : public QObject {
       });
       QVERIFY2(check.relativeError < 1e-5 && check.largestGradient > 1e-4, qPrintable(QString::number(check.relativeError)));
     }
+  }
+
+  // The fused float loops (used without gradients) compute what the tensor expressions (used with gradients)
+  // compute, on exact one-hot bases, N, padding and soft probabilities, within float rounding.
+  void fusedKernelsMatchTheTensorPath() {
+    ReadTensors reads = readsOf({"ACGTNAGATCGGAAGAGCAT", "GGGCCAGATCGGAAG", "TTTTTTTTTTTTTTTTTTTTTTTTT"});
+    at::manual_seed(3);
+    reads.phred = at::rand(reads.mask.sizes()) * 40 * reads.mask;
+    at::Tensor soft = reads.oneHot.clone();
+    soft[2] = at::softmax(at::randn({soft.size(1), 4}), -1) * reads.mask[2].unsqueeze(-1);  // probabilities
+    const at::Tensor ref = at::argmax(soft, -1).masked_fill((std::get<0>(soft.max(-1)) <= 0) | (reads.mask <= 0), 4);
+    QVERIFY(at::equal(kernels::baseCodes(soft, reads.mask).to(at::kLong), ref));
+
+    AdapterRemoval removal("AGATCGGAAGANC", 0.8, 0.05, 3);  // with an N in the adapter
+    const at::Tensor leaf = soft.clone().requires_grad_(true);  // bases with gradients: the tensor path
+    const AdapterRemovalOutput withGrad = removal->forward(leaf, reads.mask);
+    AdapterRemovalOutput fused;
+    {
+      torch::NoGradGuard noGrad;
+      fused = removal->forward(soft, reads.mask);
+    }
+    QVERIFY(at::allclose(withGrad.matchFraction.detach(), fused.matchFraction, 1e-6, 1e-6));
+    QVERIFY(at::allclose(withGrad.retained.detach(), fused.retained, 1e-5, 1e-6));
+
+    for (const int hidden : {8, 5}) {  // 8: the compile-time width; 5: the run-time one
+      ErrorCorrection corrector(3, hidden, 7);
+      {
+        torch::NoGradGuard noGrad;
+        for (auto& parameter : corrector->parameters()) parameter.uniform_(-0.5, 0.5);
+      }
+      const at::Tensor tensorPath = corrector->forward(soft, reads.phred, reads.mask).detach();  // weights need grad
+      torch::NoGradGuard noGrad;
+      const at::Tensor fusedPath = corrector->forward(soft, reads.phred, reads.mask);
+      const double worst = (tensorPath - fusedPath).abs().max().item<double>();
+      qInfo("error correction (hidden %d): fused vs tensor path, largest difference %.2e", hidden, worst);
+      QVERIFY2(worst < 1e-5, qPrintable(QString::number(worst)));
+      QVERIFY(at::allclose(fusedPath.sum(-1), reads.mask, 1e-5, 1e-6));
+    }
+  }
+
+  // train.adapter_threshold on reads with known adapter starts (reads.simulate_adapters, the template's settings).
+  // Truth separation: every true adapter start matches at least t_high, every other valid start position at most
+  // t_low; the learnt threshold must land in (t_low, t_high), and the hard cut must be right for more reads after.
+  void adapterThresholdExperiment() {
+    OperatorInputs none;
+    const ValuePtr simulated = runNode("reads.simulate_adapters", none).at("reads");
+    const auto& reads = simulated->as<ReadTensors>();
+    QCOMPARE(reads.reads(), std::int64_t(400));
+    const ParameterValues stage = {{"match_threshold", 0.98}, {"temperature", 0.01}, {"min_overlap", 10}};
+    double tLow = 0, tHigh = 1;
+    {
+      torch::NoGradGuard noGrad;
+      AdapterRemoval removal("AGATCGGAAGAGC", 0.98, 0.01, 10);
+      const at::Tensor fraction = removal->forward(reads.oneHot, reads.mask).matchFraction;
+      const std::int64_t length = reads.length();
+      const at::Tensor position = at::arange(length).unsqueeze(0);
+      const at::Tensor start = reads.trueAdapterStart.unsqueeze(1);
+      const at::Tensor valid = (length - position) >= 10;  // min_overlap 10 on reads of the full length
+      const at::Tensor isStart = position == start;
+      tHigh = fraction.masked_select(isStart).min().item<double>();
+      tLow = fraction.masked_select(valid & ~isStart).max().item<double>();
+    }
+    const OperatorOutputs out = trainAfter("reads.adapter_removal", stage, simulated, "train.adapter_threshold");
+    const double threshold = learnt(out, "match_threshold");
+    qInfo("adapter threshold: 0.98 -> %.4f; truth separated by (%.4f, %.4f]; cut correct %.3f -> %.3f", threshold,
+          tLow, tHigh, metric(out, "cut_correct", "before"), metric(out, "cut_correct", "after"));
+    QVERIFY2(tLow < tHigh, "the simulation should separate adapters from chance matches");
+    QVERIFY2(threshold > tLow && threshold < tHigh, qPrintable(QString::number(threshold)));
+    QVERIFY(metric(out, "cut_correct", "after") > metric(out, "cut_correct", "before"));
+    QVERIFY(metric(out, "cut_correct", "after") > 0.99);
+    const auto& model = out.at("model")->as<train::TrainedModel>();
+    QCOMPARE(model.updates.size(), std::size_t(1));
+    QCOMPARE(QString::fromStdString(model.updates[0].parameter), QString("match_threshold"));
+    QCOMPARE(model.updates[0].value.asFloat(), threshold);
+  }
+
+  // train.duplicate_threshold on reads with known duplicate families (reads.simulate_duplicates). Truth separation:
+  // reads of one family are at least t_high identical, reads of different families that share a prefix group at
+  // most t_low; the learnt threshold must land in (t_low, t_high).
+  void duplicateThresholdExperiment() {
+    OperatorInputs none;
+    const ValuePtr simulated = runNode("reads.simulate_duplicates", none).at("reads");
+    const auto& reads = simulated->as<ReadTensors>();
+    double tLow = 0, tHigh = 1;
+    {
+      const at::Tensor codes = kernels::baseCodes(reads.oneHot, reads.mask).to(at::kLong);
+      const at::Tensor same = (codes.unsqueeze(1) == codes.unsqueeze(0)).to(at::kDouble).mean(2);  // N x N
+      const at::Tensor family = reads.duplicateFamily;
+      const at::Tensor sameFamily = family.unsqueeze(1) == family.unsqueeze(0);
+      const at::Tensor prefixGroup = (codes.narrow(1, 0, 12).unsqueeze(1) == codes.narrow(1, 0, 12).unsqueeze(0)).all(2);
+      const at::Tensor others = ~at::eye(reads.reads(), at::kBool);
+      tHigh = same.masked_select(sameFamily & others).min().item<double>();
+      tLow = same.masked_select(prefixGroup & ~sameFamily).max().item<double>();
+    }
+    const ParameterValues stage = {{"mode", std::string("soft")}, {"similarity_threshold", 0.99}, {"temperature", 0.01}};
+    const OperatorOutputs out = trainAfter("reads.duplicate_weighting", stage, simulated, "train.duplicate_threshold");
+    const double threshold = learnt(out, "similarity_threshold");
+    qInfo("duplicate threshold: 0.99 -> %.4f; truth separated by (%.4f, %.4f); multiplicity correct %.3f -> %.3f",
+          threshold, tLow, tHigh, metric(out, "multiplicity_correct", "before"),
+          metric(out, "multiplicity_correct", "after"));
+    QVERIFY2(tLow < tHigh, "the simulation should separate copies from siblings");
+    QVERIFY2(threshold > tLow && threshold < tHigh, qPrintable(QString::number(threshold)));
+    QCOMPARE(metric(out, "multiplicity_correct", "after"), 1.0);
+    QVERIFY(metric(out, "multiplicity_correct", "before") < 0.9);
+    // Exact mode has no threshold: the training node says so.
+    QVERIFY_THROWS_EXCEPTION(InputError, trainAfter("reads.duplicate_weighting", {}, simulated,
+                                                    "train.duplicate_threshold"));
+  }
+
+  // The template resources/pipelines/reads_threshold_learning.json runs both experiments as a pipeline: the
+  // learnt thresholds are those of the experiments above (same data, same settings) and go back to their nodes.
+  void thresholdLearningTemplateRuns() {
+    const std::string path = std::string(DIFFBIO_TEST_DATA) + "/../../resources/pipelines/reads_threshold_learning.json";
+    const pipeline::Graph graph = pipeline::readPipelineFile(path);
+    pipeline::Executor executor;
+    const auto out = test::scratchDir("reads_threshold_learning");
+    executor.setOutputFolder(out);
+    CancelToken cancel;
+    QVERIFY(executor.run(graph, cancel).ok());
+    const auto& adapter = executor.output("learn_adapter_threshold", "model")->as<train::TrainedModel>();
+    const auto& duplicate = executor.output("learn_duplicate_threshold", "model")->as<train::TrainedModel>();
+    QCOMPARE(QString::fromStdString(adapter.updates.at(0).nodeId), QString("adapter_removal"));
+    QCOMPARE(QString::fromStdString(duplicate.updates.at(0).nodeId), QString("duplicate_weighting"));
+    const double a = adapter.updates.at(0).value.asFloat(), d = duplicate.updates.at(0).value.asFloat();
+    qInfo("template: match threshold 0.98 -> %.4f, similarity threshold 0.99 -> %.4f", a, d);
+    QVERIFY(a > 10.0 / 13 && a < 0.9);   // the gaps measured in the experiments above
+    QVERIFY(d > 0.86 && d < 0.96);
+    QVERIFY(std::filesystem::file_size(out / "adapter_training_log.tsv") > 1000);
+    QVERIFY(std::filesystem::file_size(out / "duplicate_training_log.tsv") > 1000);
   }
 
   // The pipeline nodes: enabled flags, chaining, summary.
