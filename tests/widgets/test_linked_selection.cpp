@@ -1,14 +1,17 @@
 // Linked selection in the window on the bulk DE demo (pasilla, DESeq2 ~ type + condition): a rectangle or a lasso
 // drawn in the volcano selects exactly the genes inside it in the results table; rows selected in the table (the
 // padj < 0.1 genes) are the plot's selection, in the volcano and after switching to the MA plot; the selection
-// exports as a CSV of gene IDs; plots export from the panel.
+// exports as a CSV of gene IDs; plots export from the panel. Double-clicking a gene in the volcano, or its row in the
+// table, opens its normalised counts by condition, equal to DESeq2's counts(dds, normalized = TRUE).
 #include "test_support.h"
+#include "reference_tables.h"
 
 #include <QImage>
 #include <QItemSelectionModel>
 #include <QSignalSpy>
 #include <QTableView>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <set>
@@ -189,6 +192,51 @@ class LinkedSelectionTest : public QObject {
     written.waitForFinished();
     QCOMPARE(written.result(), QString());
     QCOMPARE(readLines(csv.toStdString()).size(), plots->view()->model().points.count() + 1);
+  }
+  // The counts figure of `gene` after a double-click: one point per sample at log10(DESeq2's normalised count + 0.5),
+  // in the column of its condition.
+  void checkCountsFigure(const std::string& gene) {
+    PlotsPanel* plots = window_->results()->plots();
+    const QString name = QStringLiteral("Counts: %1").arg(QString::fromStdString(gene));
+    QTRY_COMPARE_WITH_TIMEOUT(plots->currentPlotName(), name, 30000);
+    const plots::PlotModel& model = plots->view()->model();
+    const data::Table reference = test::readReference("pasilla/deseq2_1.38.3_reference/design_type_condition_normalized_counts.csv.gz");
+    const auto& genes = reference.rowNames();
+    const std::size_t row = static_cast<std::size_t>(std::find(genes.begin(), genes.end(), gene) - genes.begin());
+    QVERIFY(row < genes.size());
+    QCOMPARE(model.points.count(), std::size_t{7});
+    QCOMPARE(model.xCategories.size(), std::size_t{2});
+    for (std::size_t i = 0; i < model.points.count(); ++i) {
+      const std::string sample = model.points.names[i].toStdString();
+      const double want = std::log10(*reference.find(sample)->number(row) + 0.5);
+      QVERIFY2(std::abs(model.points.y[i] - want) <= 1e-9, qPrintable(QString::fromStdString(sample)));
+      const QString condition = sample.rfind("treated", 0) == 0 ? QStringLiteral("treated") : QStringLiteral("untreated");
+      QCOMPARE(model.xCategories[static_cast<std::size_t>(std::lround(model.points.x[i]))], condition);
+    }
+  }
+
+  void doubleClickOnAGeneOpensItsCounts() {
+    PlotsPanel* plots = window_->results()->plots();
+    QVERIFY(plots->selectPlot(QStringLiteral("Volcano")));
+    plots::PlotView* view = plots->view();
+    const auto& names = view->model().points.names;
+    const std::string gene = "FBgn0039155";  // among the strongest changes in pasilla
+    const auto found = std::find(names.begin(), names.end(), QString::fromStdString(gene));
+    QVERIFY(found != names.end());
+    Q_EMIT view->pointActivated(static_cast<std::size_t>(found - names.begin()));
+    checkCountsFigure(gene);
+
+    // From the table: double-click the row of another gene.
+    QVERIFY(plots->selectPlot(QStringLiteral("Volcano")));
+    TablePanel* table = window_->results()->tableTab("results.results");
+    QVERIFY(table);
+    const auto& rows = table->proxy()->tableModel()->table().rowNames();
+    const std::string other = "FBgn0025111";
+    const auto sourceRow = static_cast<int>(std::find(rows.begin(), rows.end(), other) - rows.begin());
+    QVERIFY(sourceRow < static_cast<int>(rows.size()));
+    const QModelIndex index = table->proxy()->mapFromSource(table->proxy()->tableModel()->index(sourceRow, 0));
+    Q_EMIT table->view()->doubleClicked(index);
+    checkCountsFigure(other);
   }
 };
 

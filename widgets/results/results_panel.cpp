@@ -2,16 +2,20 @@
 
 #include <QFontDatabase>
 #include <QPlainTextEdit>
+#include <QTableView>
 
 #include <set>
 
 #include "core/data/table.h"
 #include "core/io/loaded_counts.h"
 #include "core/ops/registry.h"
+#include "plots/plot_view.h"
 #include "widgets/jobs/job_runner.h"
 #include "widgets/results/linked_selection.h"
 #include "widgets/results/read_qc_figures.h"
 #include "widgets/results/plots_panel.h"
+#include "widgets/tables/table_filter_proxy.h"
+#include "widgets/tables/table_model.h"
 #include "widgets/tables/table_panel.h"
 
 namespace diffbio::widgets {
@@ -29,6 +33,26 @@ ResultsPanel::ResultsPanel(QWidget* parent) : QTabWidget(parent), data_(new QPla
   data_->setPlaceholderText(tr("Loaded inputs are described here once their nodes have run."));
   addTab(data_, tr("Data"));
   plots_->hide();  // the window docks it beside the tables
+  // Double-click a gene in a DE figure: open its counts (points of the other figures are samples or cells).
+  connect(plots_->view(), &plots::PlotView::pointActivated, this, [this](std::size_t index) {
+    if (!plots_->groupPlotNames(QStringLiteral("DE")).contains(plots_->currentPlotName())) return;
+    const auto& names = plots_->view()->model().points.names;
+    if (index < names.size()) openGeneCounts(names[index]);
+  });
+  connect(plots_, &PlotsPanel::plotsReady, this, [this] {
+    if (!pendingGeneFigure_.isEmpty() && plots_->selectPlot(pendingGeneFigure_)) pendingGeneFigure_.clear();
+  });
+}
+
+bool ResultsPanel::openGeneCounts(const QString& gene) {
+  if (!geneCounts_) return false;
+  pendingGeneFigure_ = QStringLiteral("Counts: %1").arg(gene);
+  plots_->showFigures(QStringLiteral("Gene"),
+                      [source = *geneCounts_, name = gene.toStdString()] {
+                        return std::vector<Figure>{geneCountsFigure(source, name)};
+                      },
+                      tr("the counts of %1").arg(gene));
+  return true;
 }
 
 LinkedSelection* ResultsPanel::linkedSelection() const { return link_; }
@@ -77,7 +101,17 @@ void ResultsPanel::refresh(const pipeline::Graph& graph, const JobRunner& runner
       if (!entry.first) {
         entry.first = new TablePanel(this);
         addTab(entry.first, key);
-        if (isDeResults(table)) setCurrentWidget(entry.first);  // the table people came for
+        if (isDeResults(table)) {
+          setCurrentWidget(entry.first);  // the table people came for
+          // Double-click a gene's row: open its counts.
+          TablePanel* tab = entry.first;
+          connect(tab->view(), &QTableView::doubleClicked, this, [this, tab](const QModelIndex& index) {
+            const TableModel* model = tab->proxy()->tableModel();
+            const int row = tab->proxy()->mapToSource(tab->proxy()->index(index.row(), 0)).row();
+            if (model && row >= 0 && static_cast<std::size_t>(row) < model->table().nRows())
+              openGeneCounts(QString::fromStdString(model->table().rowNames()[static_cast<std::size_t>(row)]));
+          });
+        }
       }
       if (entry.second != value->serial()) {
         entry.first->setTable(table, value);
@@ -99,6 +133,12 @@ void ResultsPanel::refresh(const pipeline::Graph& graph, const JobRunner& runner
     }
   }
   data_->setPlainText(described.join("\n"));
+  // A re-run (new experiment or size factors) or a pipeline without DE drops the counts figure of the old numbers.
+  std::optional<GeneCountsSource> counts = findGeneCountsSource(graph, runner);
+  if (!counts || !geneCounts_ || counts->design != geneCounts_->design ||
+      counts->sizeFactors != geneCounts_->sizeFactors)
+    plots_->removeGroup(QStringLiteral("Gene"));
+  geneCounts_ = std::move(counts);
   refreshReadQc(graph, runner);
   for (auto it = tables_.begin(); it != tables_.end();) {
     if (present.count(it->first)) {
