@@ -74,7 +74,7 @@ class ReadQcViewTest : public QObject {
     QVERIFY(window.openTemplate(resourcesDir() + "/pipelines/reads_preprocessing.json"));
     QVERIFY(runAndWaitForQc(window));
     PlotsPanel& plots = *window.results()->plots();
-    QCOMPARE(plots.groupPlotNames(kGroup).size(), 6);
+    QCOMPARE(plots.groupPlotNames(kGroup).size(), 7);
 
     const auto& summary = window.runner()->output("summary", "table")->as<data::Table>();
     QCOMPARE(summary.nRows(), std::size_t{100});
@@ -101,6 +101,12 @@ class ReadQcViewTest : public QObject {
     for (const QPointF& p : quality.curves.front().points) meanOfCurve += p.y() / 50;
     QVERIFY(std::abs(meanOfCurve - columnSum(summary, "mean_quality") / 100) < 0.05);
     QCOMPARE(quality.lines.front().value, 35.0);  // the filter's threshold
+
+    // The heatmap: all 100 reads as rows (fewer than its 2,000-row sample), 50 positions, one pixel per base.
+    const auto& heatmap = show(plots, "Read QC: quality heatmap");
+    QVERIFY(heatmap.image.shown());
+    QCOMPARE(heatmap.image.image.height(), 100);
+    QCOMPARE(heatmap.image.image.width(), 50);
 
     // An edit of the threshold re-runs the stages and redraws: more bases kept at 20, the line moves.
     QVERIFY(plots.selectPlot(QStringLiteral("Read QC: retention")));

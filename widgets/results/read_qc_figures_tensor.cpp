@@ -12,6 +12,7 @@
 #include "core/reads/read_trimmer.h"
 #include "core/reads/trim_statistics.h"
 #include "core/util/error.h"
+#include "plots/quality_heatmap.h"
 #include "plots/reads_qc_plots.h"
 #include "widgets/results/read_qc_figures.h"
 
@@ -61,6 +62,11 @@ std::vector<Figure> readQcFigures(const ReadQcSources& sources) {
   std::unordered_map<std::string, double> copies;
   std::vector<std::string> sequences(static_cast<std::size_t>(n));
   std::string qualities;
+  // The quality heatmap's rows: every stride-th read, at most kHeatmapReads of them (the same rows on every run).
+  constexpr std::int64_t kHeatmapReads = 2000;
+  const std::int64_t stride = std::max<std::int64_t>(1, (n + kHeatmapReads - 1) / kHeatmapReads);
+  plots::QualitySample heatmapRows;
+  heatmapRows.readsSeen = static_cast<std::uint64_t>(n);
   for (std::int64_t i = 0; i < n; ++i) {
     std::string& sequence = sequences[static_cast<std::size_t>(i)];
     qualities.clear();
@@ -71,6 +77,12 @@ std::vector<Figure> readQcFigures(const ReadQcSources& sources) {
       qualities += static_cast<char>(33 + std::clamp(static_cast<int>(std::lround(phred[at])), 0, reads::kMaxPhred));
     }
     statistics.countRead(sequence, qualities, 33, trimmer.trim(sequence, qualities));
+    if (i % stride == 0) {
+      std::vector<std::uint8_t> row(qualities.size());
+      for (std::size_t j = 0; j < qualities.size(); ++j) row[j] = static_cast<std::uint8_t>(qualities[j] - 33);
+      heatmapRows.phred.push_back(std::move(row));
+      heatmapRows.names.push_back("read " + std::to_string(i + 1));
+    }
     copies[sequence] += 1;
   }
   std::vector<double> multiplicities;
@@ -111,6 +123,12 @@ std::vector<Figure> readQcFigures(const ReadQcSources& sources) {
                                                threshold)};
   if (threshold > 0) quality.model.note += QStringLiteral("; dashed: quality filter threshold %1").arg(threshold);
   figures.push_back(std::move(quality));
+  plots::QualityHeatmapOptions heatmapOptions;
+  heatmapOptions.title = QStringLiteral("Base quality per read ('%1'; %2 of %3 reads)")
+                             .arg(loaded)
+                             .arg(heatmapRows.phred.size())
+                             .arg(n);
+  figures.push_back({QStringLiteral("Read QC: quality heatmap"), plots::qualityHeatmap(heatmapRows, heatmapOptions)});
   Figure kept{QStringLiteral("Read QC: retention"), plots::retentionPlot(retention)};
   kept.model.title = QStringLiteral("Kept after the filters (summed weights, up to '%1')")
                          .arg(QString::fromStdString(sources.outputNode));
