@@ -482,4 +482,26 @@ ops::OperatorOutputs runTrainingNode(const TrainingNodeSetup& setup, const ops::
           {"model", ops::Value::make(ops::PortType::Model, std::move(model))}};
 }
 
+std::map<std::string, double> stepValues(const StepOutput& step) {
+  std::map<std::string, double> values = step.metrics;
+  values["loss"] = step.loss.item<double>();
+  for (const auto& [name, value] : step.components) values[name] = value;
+  return values;
+}
+
+void setItemwiseObjective(TrainingNodeSetup& setup, std::string itemName, std::int64_t itemCount,
+                          std::function<StepOutput(const at::Tensor& items)> evaluateOn,
+                          std::function<void()> checkCancelled) {
+  setup.itemName = std::move(itemName);
+  setup.itemCount = itemCount;
+  setup.batches = true;
+  setup.loss = [evaluateOn, checkCancelled](const StepContext&) {
+    checkCancelled();
+    return evaluateOn(at::Tensor());
+  };
+  setup.evaluate = [evaluateOn] { return stepValues(evaluateOn(at::Tensor())); };
+  setup.lossOn = [evaluateOn](const at::Tensor& items, const StepContext&) { return evaluateOn(items); };
+  setup.evaluateOn = [evaluateOn](const at::Tensor& items) { return stepValues(evaluateOn(items)); };
+}
+
 }  // namespace diffbio::train

@@ -122,4 +122,14 @@ struct TrainingNodeSetup {
 ops::OperatorOutputs runTrainingNode(const TrainingNodeSetup& setup, const ops::ParameterValues& parameters,
                                      ops::RunContext& context);
 
+// The values a training node reports for one evaluation: its metrics, "loss" and every loss component.
+std::map<std::string, double> stepValues(const StepOutput& step);
+
+// Fills loss, evaluate, lossOn and evaluateOn (and itemName, itemCount, batches) of `setup` from one function of a
+// subset of the items, where an undefined tensor means all of them: the shape of every node that trains on items
+// (reads, genes) with mini-batches and a validation split. `checkCancelled` runs before each full-batch step.
+void setItemwiseObjective(TrainingNodeSetup& setup, std::string itemName, std::int64_t itemCount,
+                          std::function<StepOutput(const at::Tensor& items)> evaluateOn,
+                          std::function<void()> checkCancelled);
+
 }  // namespace diffbio::train

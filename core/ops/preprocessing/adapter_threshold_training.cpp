@@ -104,26 +104,11 @@ class AdapterThresholdTrainingOp : public Operator {
           ((out.adapterProbability > 0.5) == pick(hasAdapter)).to(at::kDouble).mean().item<double>();
       return step;
     };
-    auto asValues = [](const train::StepOutput& step) {
-      std::map<std::string, double> values = step.metrics;
-      values["loss"] = step.loss.item<double>();
-      for (const auto& [name, value] : step.components) values[name] = value;
-      return values;
-    };
 
     train::TrainingNodeSetup setup;
     setup.operatorId = kOperatorId;
     setup.module = removal;
-    setup.loss = [evaluateOn, &context](const train::StepContext&) {
-      context.checkCancelled();
-      return evaluateOn(at::Tensor());
-    };
-    setup.evaluate = [evaluateOn, asValues] { return asValues(evaluateOn(at::Tensor())); };
-    setup.itemName = "reads";
-    setup.itemCount = n;
-    setup.lossOn = [evaluateOn](const at::Tensor& items, const train::StepContext&) { return evaluateOn(items); };
-    setup.evaluateOn = [evaluateOn, asValues](const at::Tensor& items) { return asValues(evaluateOn(items)); };
-    setup.batches = true;
+    train::setItemwiseObjective(setup, "reads", n, evaluateOn, [&context] { context.checkCancelled(); });
     setup.elementsPerStep = n * length * 4;
     setup.traceNames = {"match_threshold"};
     setup.traces = [removal] {

@@ -178,12 +178,6 @@ class DeLabelTrainingOp : public Operator {
       step.metrics = scores(subset(de->significantCalls(out), chosen), subset(truth, chosen));
       return step;
     };
-    auto asValues = [](const train::StepOutput& step) {
-      std::map<std::string, double> values = step.metrics;
-      values["loss"] = step.loss.item<double>();
-      for (const auto& [name, value] : step.components) values[name] = value;
-      return values;
-    };
 
     train::TrainingNodeSetup setup;
     setup.operatorId = kOperatorId;
@@ -192,7 +186,7 @@ class DeLabelTrainingOp : public Operator {
       context.checkCancelled();
       return evaluate(de->forward());
     };
-    setup.evaluate = [de, evaluate, asValues] { return asValues(evaluate(de->forward())); };
+    setup.evaluate = [de, evaluate] { return train::stepValues(evaluate(de->forward())); };
     setup.itemName = "genes";
     setup.itemCount = static_cast<std::int64_t>(truth.size());
     setup.batches = true;
@@ -202,8 +196,8 @@ class DeLabelTrainingOp : public Operator {
       if (step.cancel) step.cancel->throwIfCancelled();
       return evaluateOn(out, items, step.cancel);
     };
-    setup.evaluateOn = [de, evaluateOn, asValues](const at::Tensor& items) {
-      return asValues(evaluateOn(de->forward(), items, nullptr));
+    setup.evaluateOn = [de, evaluateOn](const at::Tensor& items) {
+      return train::stepValues(evaluateOn(de->forward(), items, nullptr));
     };
     setup.elementsPerStep = static_cast<std::int64_t>(experiment.counts.size());
 
