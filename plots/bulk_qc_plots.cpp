@@ -5,6 +5,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "core/stats/deseq_steps.h"
 #include "core/util/error.h"
 #include "plots/colour_maps.h"
 #include "plots/embedding_plot.h"
@@ -213,6 +214,19 @@ PlotModel geneCountsPlot(const data::Table& values, const std::string& gene, con
   model.yMin = fitted.yMin, model.yMax = fitted.yMax;
   model.pointSize = 6;
   return model;
+}
+
+PlotModel geneCountsPlot(const stats::DeExperiment& experiment, const Eigen::VectorXd& sizeFactors,
+                         const std::string& gene, const std::vector<std::string>& groups, const std::string& source) {
+  const auto found = std::find(experiment.geneNames.begin(), experiment.geneNames.end(), gene);
+  if (found == experiment.geneNames.end())
+    throw InputError({source}, "no gene '" + gene + "' in the counts", "give a gene ID as in the count table");
+  const auto g = static_cast<Eigen::Index>(found - experiment.geneNames.begin());
+  data::Table values(std::vector<std::string>{gene});  // genes x samples, one row
+  for (Eigen::Index s = 0; s < experiment.counts.rows(); ++s)
+    values.addColumn(data::Column(experiment.sampleNames[static_cast<std::size_t>(s)],
+                                  std::vector<double>{experiment.counts(s, g) / sizeFactors[s]}));
+  return geneCountsPlot(values, gene, groups, source);
 }
 
 PlotModel librarySizesPlot(const std::vector<std::string>& samples, const std::vector<double>& totals) {

@@ -5,8 +5,14 @@
 #include <string>
 #include <vector>
 
+#include <Eigen/Core>
+
 #include "core/data/table.h"
 #include "plots/plot_model.h"
+
+namespace diffbio::stats {
+struct DeExperiment;
+}  // namespace diffbio::stats
 
 namespace diffbio::plots {
 
@@ -40,6 +46,11 @@ namespace diffbio::plots {
 // (deterministically) around its group's position. `values` is genes x samples (`diffbio de --normalized-out`),
 // `groups` one label per sample column. Throws InputError when the gene is not a row.
 PlotModel geneCountsPlot(const data::Table& values, const std::string& gene, const std::vector<std::string>& groups,
+                         const std::string& source = {});
+// The same from a DE experiment's raw counts (samples x genes) and its size factors: only that gene's normalised
+// counts are computed. Used by the plot.gene_counts node and by the window's double-click on a gene.
+PlotModel geneCountsPlot(const stats::DeExperiment& experiment, const Eigen::VectorXd& sizeFactors,
+                         const std::string& gene, const std::vector<std::string>& groups,
                          const std::string& source = {});
 
 // Library sizes: total counts per sample as bars (millions), `samples` and `totals` parallel.

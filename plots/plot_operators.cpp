@@ -118,13 +118,7 @@ class PcaPlotOperator : public Operator {
     const std::string colour = p.text("color");
     if (in.has("samples") && !colour.empty()) {
       // The same pairing rule as the DE design (exact names, else pasilla's `treated1fb` <-> `treated1`).
-      const io::SampleMatch match = io::matchSamples(in.get<data::Table>("samples"), pca.samples, context.nodeId());
-      const data::Column* column = match.sheet.find(colour);
-      if (!column)
-        throw InputError({context.nodeId()}, "the sample table has no column '" + colour + "'",
-                         "set `color` to a column of the sample sheet, or leave it empty");
-      for (std::size_t row = 0; row < column->size(); ++row)
-        groups.push_back(column->isMissing(row) ? std::string() : column->text(row));
+      groups = io::sampleColumn(in.get<data::Table>("samples"), colour, pca.samples, context.nodeId());
       colourTitle = QString::fromStdString(colour);
     }
     writeFigure(pcaPlot(pca, groups, colourTitle, 0, 1, QString::fromStdString(p.text("title"))), p, context);
@@ -137,15 +131,7 @@ class PcaPlotOperator : public Operator {
 std::vector<std::string> sampleGroups(const OperatorInputs& in, const std::string& colour,
                                       const std::vector<std::string>& samples, const std::string& node) {
   if (!in.has("samples") || colour.empty()) return {};
-  const io::SampleMatch match = io::matchSamples(in.get<data::Table>("samples"), samples, node);
-  const data::Column* column = match.sheet.find(colour);
-  if (!column)
-    throw InputError({node}, "the sample table has no column '" + colour + "'",
-                     "set `color` to a column of the sample sheet, or leave it empty");
-  std::vector<std::string> groups;
-  for (std::size_t row = 0; row < column->size(); ++row)
-    groups.push_back(column->isMissing(row) ? std::string() : column->text(row));
-  return groups;
+  return io::sampleColumn(in.get<data::Table>("samples"), colour, samples, node);
 }
 
 class CountDistributionOperator : public Operator {
@@ -169,15 +155,8 @@ class GeneCountsOperator : public Operator {
     const auto& factors = in.get<stats::ChosenSizeFactors>("size_factors").factors;
     const std::string gene = p.text("gene");
     if (gene.empty()) throw InputError({context.nodeId()}, "no gene chosen", "set `gene` to a gene ID of the counts");
-    data::Table values(experiment.geneNames);
-    for (std::size_t s = 0; s < experiment.sampleNames.size(); ++s) {
-      std::vector<double> column(experiment.geneNames.size());
-      for (std::size_t g = 0; g < column.size(); ++g)
-        column[g] = experiment.counts(Eigen::Index(s), Eigen::Index(g)) / factors(Eigen::Index(s));
-      values.addColumn(data::Column(experiment.sampleNames[s], std::move(column)));
-    }
     const auto groups = sampleGroups(in, p.text("color"), experiment.sampleNames, context.nodeId());
-    PlotModel model = geneCountsPlot(values, gene, groups, context.nodeId());
+    PlotModel model = geneCountsPlot(experiment, factors, gene, groups, context.nodeId());
     if (!p.text("title").empty()) model.title = QString::fromStdString(p.text("title"));
     writeFigure(model, p, context);
     return {};

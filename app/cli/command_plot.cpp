@@ -192,16 +192,7 @@ std::vector<std::string> sampleGroups(const Arguments& parsed, const std::vector
   const auto sheetPath = parsed.value("samples");
   if (!colour && !sheetPath) return {};
   if (!colour || !sheetPath) throw UsageError("--samples and --color go together");
-  const io::SampleMatch match = io::matchSamples(io::readSampleSheet(*sheetPath), samples, *sheetPath);
-  const data::Column* column = match.sheet.find(*colour);
-  if (!column) {
-    std::string available;
-    for (const auto& c : match.sheet.columns()) available += (available.empty() ? "" : ", ") + c.name();
-    throw diffbio::InputError({*sheetPath}, "no column '" + *colour + "'", "choose one of: " + available);
-  }
-  std::vector<std::string> groups;
-  for (std::size_t i = 0; i < column->size(); ++i) groups.push_back(column->isMissing(i) ? "" : column->text(i));
-  return groups;
+  return io::sampleColumn(io::readSampleSheet(*sheetPath), *colour, samples, *sheetPath);
 }
 
 plots::PlotModel countFigure(const Arguments& parsed, const std::string& kind, const std::string& input,

@@ -181,4 +181,19 @@ SampleMatch matchSamples(const data::Table& sheet, const std::vector<std::string
   return match;
 }
 
+std::vector<std::string> sampleColumn(const data::Table& sheet, const std::string& column,
+                                      const std::vector<std::string>& samples, const std::string& sheetPath) {
+  const SampleMatch match = matchSamples(sheet, samples, sheetPath);
+  const data::Column* values = match.sheet.find(column);
+  if (!values) {
+    std::string available;
+    for (const auto& c : match.sheet.columns()) available += (available.empty() ? "" : ", ") + c.name();
+    throw InputError({sheetPath}, "the sample table has no column '" + column + "'", "choose one of: " + available);
+  }
+  std::vector<std::string> out;
+  for (std::size_t row = 0; row < values->size(); ++row)
+    out.push_back(values->isMissing(row) ? std::string() : values->text(row));
+  return out;
+}
+
 }  // namespace diffbio::io

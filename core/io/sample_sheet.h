@@ -29,4 +29,9 @@ struct SampleMatch {
 SampleMatch matchSamples(const data::Table& sheet, const std::vector<std::string>& countColumns,
                          const std::string& sheetPath = {});
 
+// The values of the sheet's column `column` for `samples` (paired by matchSamples' rule), as text; a missing value is
+// "". InputError naming `sheetPath` when the column is absent or the samples cannot be paired.
+std::vector<std::string> sampleColumn(const data::Table& sheet, const std::string& column,
+                                      const std::vector<std::string>& samples, const std::string& sheetPath = {});
+
 }  // namespace diffbio::io

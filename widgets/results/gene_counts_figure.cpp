@@ -1,7 +1,5 @@
 #include "widgets/results/gene_counts_figure.h"
 
-#include <algorithm>
-
 #include "core/data/table.h"
 #include "core/io/sample_sheet.h"
 #include "core/stats/deseq_steps.h"
@@ -45,34 +43,19 @@ std::optional<GeneCountsSource> findGeneCountsSource(const pipeline::Graph& grap
   const std::string& contrast = design->parameters.text("contrast");
   source.factor = contrast.substr(0, contrast.find(','));
 
-  // The sheet's rows paired with the experiment's samples by the design's own rule (pasilla: treated1fb -> treated1).
-  const auto& sampleNames = source.design->as<stats::DeExperiment>().sampleNames;
   try {
-    const data::Table sheet = io::matchSamples(samples->as<data::Table>(), sampleNames, {}).sheet;
-    const data::Column* column = sheet.find(source.factor);
-    if (!column) return std::nullopt;
-    for (std::size_t row = 0; row < sampleNames.size(); ++row) source.groups.push_back(column->text(row));
+    source.groups = io::sampleColumn(samples->as<data::Table>(), source.factor,
+                                     source.design->as<stats::DeExperiment>().sampleNames);
   } catch (const InputError&) {
-    return std::nullopt;  // the design node ran, so this cannot happen unless the sheet changed since
+    return std::nullopt;  // the sheet lacks the factor (the design node ran, so the samples pair)
   }
   return source;
 }
 
 Figure geneCountsFigure(const GeneCountsSource& source, const std::string& gene) {
-  const auto& experiment = source.design->as<stats::DeExperiment>();
-  const auto& factors = source.sizeFactors->as<stats::ChosenSizeFactors>().factors;
-  const auto found = std::find(experiment.geneNames.begin(), experiment.geneNames.end(), gene);
-  if (found == experiment.geneNames.end())
-    throw InputError({}, "there is no gene '" + gene + "' in the experiment", "pick a gene of the results table");
-  const auto g = static_cast<Eigen::Index>(found - experiment.geneNames.begin());
-  // One row (the gene) of the normalised counts as a genes x samples table, the layout geneCountsPlot reads.
-  data::Table values(std::vector<std::string>{gene});
-  values.indexName = "gene_id";
-  for (Eigen::Index j = 0; j < experiment.counts.rows(); ++j)
-    values.addColumn(data::Column(experiment.sampleNames[static_cast<std::size_t>(j)],
-                                  std::vector<double>{experiment.counts(j, g) / factors[j]}));
   return {QStringLiteral("Counts: %1").arg(QString::fromStdString(gene)),
-          plots::geneCountsPlot(values, gene, source.groups)};
+          plots::geneCountsPlot(source.design->as<stats::DeExperiment>(),
+                                source.sizeFactors->as<stats::ChosenSizeFactors>().factors, gene, source.groups)};
 }
 
 }  // namespace diffbio::widgets
