@@ -15,6 +15,7 @@
 #include "core/stats/vst.h"
 #include "core/util/error.h"
 #include "core/util/sort_doubles.h"
+#include "core/util/stage_profile.h"
 
 namespace diffbio::stats {
 
@@ -37,7 +38,10 @@ DeseqRun analyse(const Counts& counts, const std::vector<std::string>& geneNames
   run.sizeFactors = sizeFactors;
   run.dispersions = estimateDispersions(counts, sizeFactors, X, options.dispersion);
   DeFit fit = fitAndTest(experiment, sizeFactors, run.dispersions, options);
-  run.results = summarizeResults(experiment, fit, options.results);
+  {
+    ScopedStage stage("results table");
+    run.results = summarizeResults(experiment, fit, options.results);
+  }
   run.finalDispersion = std::move(fit.finalDispersion);
   run.fit = std::move(fit.fit);
   run.reducedFit = std::move(fit.reducedFit);
@@ -164,9 +168,15 @@ DeseqRun runDeseq(const Counts& counts, const std::vector<std::string>& geneName
   }
 
   // auto: median-of-ratios, exactly as DESeq2, unless the diagnostic finds it biased.
-  DeseqRun run = analyse(counts, geneNames, X, contrast, estimateSizeFactors(counts, SizeFactorMethod::Ratio), options);
+  Eigen::VectorXd ratioFactors;
+  {
+    ScopedStage stage("size factors (ratio)");
+    ratioFactors = estimateSizeFactors(counts, SizeFactorMethod::Ratio);
+  }
+  DeseqRun run = analyse(counts, geneNames, X, contrast, ratioFactors, options);
   SizeFactorDecision& decision = run.sizeFactorDecision;
   decision.method = "ratio";
+  ScopedStage diagnosticStage("size-factor diagnostic");
   const Eigen::MatrixXd logRatios = logRatiosToGeometricMean(counts);
   if (logRatios.rows() >= 40) {
     const Eigen::MatrixXd differences = modeMinusMedian(logRatios);

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 #include <limits>
+#include <optional>
 
 #include "core/stats/cooks.h"
 #include "core/stats/size_factors.h"
+#include "core/util/stage_profile.h"
 
 namespace diffbio::stats {
 
@@ -93,11 +95,15 @@ DeFit fitAndTest(const DeExperiment& e, const Eigen::VectorXd& sizeFactors, cons
   DeFit out;
   if (!dispersions.trend.note.empty()) out.notes.push_back(dispersions.trend.note);
   out.finalDispersion = dispersions.dispersion();
-  out.fit = fitNegativeBinomialGlm(counts, sizeFactors, X, out.finalDispersion);
+  {
+    ScopedStage stage("final GLM");
+    out.fit = fitNegativeBinomialGlm(counts, sizeFactors, X, out.finalDispersion);
+  }
   if (e.reducedModelMatrix)
     out.reducedFit = fitNegativeBinomialGlm(counts, sizeFactors, *e.reducedModelMatrix, out.finalDispersion);
 
   // Cook's distances on the original counts (DESeq2's calculateCooksDistance + recordMaxCooks).
+  std::optional<ScopedStage> stage(std::in_place, "Cook's distances");
   const Eigen::MatrixXd normalized = counts.array().colwise() / sizeFactors.array();
   const Eigen::VectorXd robust = robustMethodOfMomentsDispersion(normalized, X);
   out.cooks = cooksDistances(counts, out.fit.mu.transpose(), out.fit.hatDiagonal.transpose(), robust, p);
@@ -105,6 +111,7 @@ DeFit fitAndTest(const DeExperiment& e, const Eigen::VectorXd& sizeFactors, cons
 
   // With >= minReplicatesForReplace samples in a cell, outlier counts are replaced and those genes refitted
   // (DESeq2's refitWithoutOutliers) with the trend and prior of the full data.
+  stage.emplace("outlier replacement and refit");
   Counts used = counts;
   const auto replaceable = samplesInCellsOfAtLeast(X, options.minReplicatesForReplace);
   const bool anyReplaceable = options.minReplicatesForReplace > 0 &&

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "core/stats/nb_glm.h"
 
 #include "core/util/error.h"
+#include "core/util/stage_profile.h"
 
 namespace diffbio::stats {
 
@@ -200,7 +202,9 @@ MapDispersions estimateMapDispersions(const Counts& counts, const Eigen::MatrixX
 DispersionResult estimateDispersions(const Counts& counts, const Eigen::VectorXd& sizeFactors,
                                      const Eigen::MatrixXd& modelMatrix, const DispersionOptions& options) {
   DispersionResult result;
+  std::optional<ScopedStage> stage(std::in_place, "gene-wise dispersions");
   result.geneWise = estimateGeneWiseDispersions(counts, sizeFactors, modelMatrix, options);
+  stage.emplace("dispersion trend and prior");
   const GeneWiseDispersions& gw = result.geneWise;
   result.trend = fitDispersionTrend(gw.baseMean, gw.dispGeneEst, options.fitType, options.minDisp);
   result.dispFit = result.trend(gw.baseMean);
@@ -212,6 +216,7 @@ DispersionResult estimateDispersions(const Counts& counts, const Eigen::VectorXd
                             : dispersionPriorVariance(gw.dispGeneEst, result.dispFit, result.varLogDispEsts,
                                                       modelMatrix.rows(), modelMatrix.cols(),
                                                       options.priorVarianceSeed, options.minDisp);
+  stage.emplace("MAP dispersions");
   result.map = estimateMapDispersions(counts, modelMatrix, gw.mu, gw.dispGeneEst, result.dispFit,
                                       result.dispPriorVar, result.varLogDispEsts, options);
   return result;
