@@ -58,11 +58,12 @@ double sortedMedian(const std::vector<double>& sorted) {
 }
 
 // Per sample (row) and gene set (column 0: all genes; 1-4: the quarters i = q mod 4 of the log-ratio rows): the
-// kernel density mode minus the median of that sample's log ratios. Each quarter is sorted once and the quarters
-// are merged for the whole set (kernelDensityMode skips its own sort on sorted input).
+// kernel density mode minus the median of that sample's log ratios; column 5: the median over all genes (its exp
+// is the median-of-ratios size factor, the same number estimateSizeFactors gives). Each quarter is sorted once and
+// the quarters are merged for the whole set (kernelDensityMode skips its own sort on sorted input).
 Eigen::MatrixXd modeMinusMedian(const Eigen::MatrixXd& logRatios) {
   const Eigen::Index nRows = logRatios.rows(), nSamples = logRatios.cols();
-  Eigen::MatrixXd out(nSamples, 5);
+  Eigen::MatrixXd out(nSamples, 6);
   parallelChunks(nSamples, 1, [&](const auto& next) {
     std::vector<double> quarter[4], half[2], all;
     const auto modeMinusMedianOf = [](const std::vector<double>& sorted) {
@@ -86,6 +87,7 @@ Eigen::MatrixXd modeMinusMedian(const Eigen::MatrixXd& logRatios) {
       all.resize(half[0].size() + half[1].size());
       std::merge(half[0].begin(), half[0].end(), half[1].begin(), half[1].end(), all.begin());
       out(j, 0) = modeMinusMedianOf(all);
+      out(j, 5) = sortedMedian(all);
     }
   });
   return out;
@@ -167,19 +169,25 @@ DeseqRun runDeseq(const Counts& counts, const std::vector<std::string>& geneName
     return run;
   }
 
-  // auto: median-of-ratios, exactly as DESeq2, unless the diagnostic finds it biased.
+  // auto: median-of-ratios, exactly as DESeq2, unless the diagnostic finds it biased. Both come from one matrix of
+  // log ratios, whose sorted sample columns give the medians and the kernel density modes.
   Eigen::VectorXd ratioFactors;
+  Eigen::MatrixXd differences;  // modeMinusMedian's
   {
-    ScopedStage stage("size factors (ratio)");
-    ratioFactors = estimateSizeFactors(counts, SizeFactorMethod::Ratio);
+    ScopedStage stage("size factors and diagnostic");
+    const Eigen::MatrixXd logRatios = logRatiosToGeometricMean(counts);
+    if (logRatios.rows() >= 40) {
+      differences = modeMinusMedian(logRatios);
+      ratioFactors.resize(counts.rows());  // std::exp, as medianOfRatios (Eigen's vector exp may differ in the last bit)
+      for (Eigen::Index j = 0; j < counts.rows(); ++j) ratioFactors[j] = std::exp(differences(j, 5));
+    } else {
+      ratioFactors = estimateSizeFactors(counts, SizeFactorMethod::Ratio);  // or its error: no all-positive gene
+    }
   }
   DeseqRun run = analyse(counts, geneNames, X, contrast, ratioFactors, options);
   SizeFactorDecision& decision = run.sizeFactorDecision;
   decision.method = "ratio";
-  ScopedStage diagnosticStage("size-factor diagnostic");
-  const Eigen::MatrixXd logRatios = logRatiosToGeometricMean(counts);
-  if (logRatios.rows() >= 40) {
-    const Eigen::MatrixXd differences = modeMinusMedian(logRatios);
+  if (differences.size() > 0) {
     decision.contrastShift = contrastShift(differences.col(0), X, contrast);
     // Sampling error of the shift: from four disjoint quarters of the genes (each has twice the full error).
     Eigen::VectorXd quarters(4);

@@ -50,19 +50,20 @@ Eigen::MatrixXd hatMatrix(const Eigen::MatrixXd& x) {
   return x * qr.solve(Eigen::MatrixXd::Identity(x.rows(), x.rows()));
 }
 
-// DESeq2's fitDisp + fitDispGrid over the genes flagged in `use`, reading each gene's counts and means from the
-// columns of y and mu (samples x genes), writing log(alpha) and the iteration count.
+// DESeq2's fitDisp + fitDispGrid over the genes flagged in `use`, reading each gene's counts from its column of
+// `counts` (samples x genes, row-major) and its means from its row of mu (genes x samples, column-major), writing
+// log(alpha) and the iteration count.
 template <typename PriorFor, typename StartFor, typename Finish>
-void fitGenes(const Eigen::MatrixXd& y, const Eigen::MatrixXd& mu, const DesignGroups& groups,
+void fitGenes(const Counts& counts, const Eigen::MatrixXd& mu, const DesignGroups& groups,
               const std::vector<bool>& use, const DispersionOptions& options, PriorFor priorFor, StartFor startFor,
               Finish finish) {
   const LineSearchOptions searchOptions = lineSearchOptions(options);
-  parallelChunks(y.cols(), kGrain, [&](const auto& next) {
+  parallelChunks(counts.cols(), kGrain, [&](const auto& next) {
     DispersionPosterior posterior(groups, options.useCoxReid);
     for (std::int64_t begin, end; next(begin, end);) {
       for (std::int64_t g = begin; g < end; ++g) {
         if (!use[static_cast<std::size_t>(g)]) continue;
-        posterior.setGene(y.col(g).data(), mu.col(g).data(), y.rows(), priorFor(g));
+        posterior.setGene(counts.data() + g, counts.cols(), mu.data() + g, mu.rows(), counts.rows(), priorFor(g));
         const LineSearchResult r = maximizeByLineSearch(posterior, startFor(g), searchOptions);
         finish(g, r, posterior);
       }
@@ -77,9 +78,13 @@ GeneWiseDispersions estimateGeneWiseDispersions(const Counts& counts, const Eige
   checkInputs(counts, sizeFactors, modelMatrix);
   const Eigen::Index n = counts.rows(), nGenes = counts.cols(), p = modelMatrix.cols();
   const double maxDisp = maxDispersion(n);
-  const Eigen::MatrixXd y = counts;  // column-major: one contiguous column per gene
   const DesignGroups groups = designGroups(modelMatrix);
-  const Eigen::MatrixXd hat = hatMatrix(modelMatrix);
+  // With as many groups as coefficients the least-squares fit is the mean of each group: no n x n projection.
+  const bool groupMeans = groups.count() == p;
+  const Eigen::MatrixXd hat = groupMeans ? Eigen::MatrixXd() : hatMatrix(modelMatrix);
+  std::vector<double> inverseGroupSize(static_cast<std::size_t>(groups.count()), 0.0);
+  for (const int group : groups.groupOfSample) inverseGroupSize[static_cast<std::size_t>(group)] += 1;
+  for (double& size : inverseGroupSize) size = 1.0 / size;
   const double meanInverseSizeFactor = sizeFactors.cwiseInverse().mean();
 
   GeneWiseDispersions out;
@@ -91,22 +96,31 @@ GeneWiseDispersions estimateGeneWiseDispersions(const Counts& counts, const Eige
   std::vector<bool> fitted(static_cast<std::size_t>(nGenes));
   std::vector<std::uint8_t> grid(static_cast<std::size_t>(nGenes), 0);
   Eigen::VectorXd alphaInit = Eigen::VectorXd::Constant(nGenes, kNaN);
-  Eigen::MatrixXd mu = Eigen::MatrixXd::Constant(n, nGenes, kNaN);  // samples x genes while we work
+  out.mu = Eigen::MatrixXd::Constant(nGenes, n, kNaN);
 
   // Means, variances and the starting dispersion: min(rough, moments), clamped (roughDispEstimate,
   // momentsDispEstimate). With as many groups as coefficients the means are the linear-model fit
   // (linearModelMuNormalized).
-  for (Eigen::Index g = 0; g < nGenes; ++g) fitted[static_cast<std::size_t>(g)] = y.col(g).maxCoeff() > 0;
+  for (Eigen::Index g = 0; g < nGenes; ++g) fitted[static_cast<std::size_t>(g)] = counts.col(g).maxCoeff() > 0;
   parallelFor(0, nGenes, kGrain, [&](std::int64_t begin, std::int64_t end) {
-    Eigen::VectorXd normalized(n), linear(n);
+    Eigen::VectorXd normalized(n), linear(n), groupSum(groups.count());
     for (std::int64_t g = begin; g < end; ++g) {
-      normalized = y.col(g).cwiseQuotient(sizeFactors);
+      normalized = counts.col(g).cwiseQuotient(sizeFactors);
       const double mean = normalized.mean();
       const double var = (normalized.array() - mean).square().sum() / static_cast<double>(n - 1);
       out.baseMean[g] = mean;
       out.baseVar[g] = var;
       if (!fitted[static_cast<std::size_t>(g)]) continue;
-      linear.noalias() = hat * normalized;
+      if (groupMeans) {
+        groupSum.setZero();
+        for (Eigen::Index j = 0; j < n; ++j) groupSum[groups.groupOfSample[static_cast<std::size_t>(j)]] += normalized[j];
+        for (Eigen::Index j = 0; j < n; ++j) {
+          const auto group = static_cast<std::size_t>(groups.groupOfSample[static_cast<std::size_t>(j)]);
+          linear[j] = groupSum[static_cast<Eigen::Index>(group)] * inverseGroupSize[group];
+        }
+      } else {
+        linear.noalias() = hat * normalized;
+      }
       double rough = 0;
       for (Eigen::Index j = 0; j < n; ++j) {
         const double m = std::max(1.0, linear[j]);
@@ -116,18 +130,18 @@ GeneWiseDispersions estimateGeneWiseDispersions(const Counts& counts, const Eige
       const double moments = (var - meanInverseSizeFactor * mean) / (mean * mean);
       alphaInit[g] = std::clamp(std::min(rough, moments), options.minDisp, maxDisp);
       if (out.linearModelMeans)
-        mu.col(g) = (linear.array() * sizeFactors.array()).max(options.minMu).matrix();
+        for (Eigen::Index j = 0; j < n; ++j) out.mu(g, j) = std::max(linear[j] * sizeFactors[j], options.minMu);
     }
   });
   if (!out.linearModelMeans) {
     // The NB GLM at the starting dispersions gives the means (fitNbinomGLMs); NaN alphaInit skips all-zero genes.
     const GlmFit fit = fitNegativeBinomialGlm(counts, sizeFactors, modelMatrix, alphaInit);
-    mu = fit.mu.transpose().cwiseMax(options.minMu);  // NaN rows stay NaN
+    out.mu = fit.mu.cwiseMax(options.minMu);  // NaN rows stay NaN
   }
 
   const double logMaxDisp = std::log(maxDisp);
   fitGenes(
-      y, mu, groups, fitted, options, [](std::int64_t) { return DispersionPrior{}; },
+      counts, out.mu, groups, fitted, options, [](std::int64_t) { return DispersionPrior{}; },
       [&](std::int64_t g) { return std::log(alphaInit[g]); },
       [&](std::int64_t g, const LineSearchResult& r, DispersionPosterior& posterior) {
         double estimate = std::min(std::exp(r.logAlpha), maxDisp);
@@ -146,7 +160,6 @@ GeneWiseDispersions estimateGeneWiseDispersions(const Counts& counts, const Eige
   out.allZero.resize(static_cast<std::size_t>(nGenes));
   for (std::size_t g = 0; g < fitted.size(); ++g) out.allZero[g] = !fitted[g];
   out.usedGridSearch.assign(grid.begin(), grid.end());
-  out.mu = mu.transpose();
   return out;
 }
 
@@ -159,8 +172,6 @@ MapDispersions estimateMapDispersions(const Counts& counts, const Eigen::MatrixX
       dispFit.size() != nGenes)
     throw std::invalid_argument("estimateMapDispersions: shapes of counts, model matrix, mu and dispersions differ");
   const double maxDisp = maxDispersion(n);
-  const Eigen::MatrixXd y = counts;
-  const Eigen::MatrixXd muColumns = mu.transpose();
   const DesignGroups groups = designGroups(modelMatrix);
 
   MapDispersions out;
@@ -169,13 +180,13 @@ MapDispersions estimateMapDispersions(const Counts& counts, const Eigen::MatrixX
   out.dispMapIter = Eigen::VectorXi::Zero(nGenes);
   std::vector<bool> use(static_cast<std::size_t>(nGenes));
   for (Eigen::Index g = 0; g < nGenes; ++g)
-    use[static_cast<std::size_t>(g)] = std::isfinite(dispFit[g]) && y.col(g).maxCoeff() > 0;
+    use[static_cast<std::size_t>(g)] = std::isfinite(dispFit[g]) && counts.col(g).maxCoeff() > 0;
   std::vector<std::uint8_t> grid(static_cast<std::size_t>(nGenes), 0), outlier(grid);
 
   const double logMaxDisp = std::log(maxDisp);
   const double outlierThreshold = options.outlierSD * std::sqrt(varLogDispEsts);
   fitGenes(
-      y, muColumns, groups, use, options,
+      counts, mu, groups, use, options,
       [&](std::int64_t g) { return DispersionPrior{true, std::log(dispFit[g]), dispPriorVar}; },
       [&](std::int64_t g) {
         // Start at the gene-wise estimate unless it lies an order of magnitude below the trend.

@@ -1,6 +1,5 @@
 #include "core/stats/dispersion_fit.h"
 
-#include <Eigen/LU>
 #include <algorithm>
 #include <cmath>
 
@@ -21,20 +20,25 @@ constexpr int kGridPoints = 20;
 }  // namespace
 
 DispersionPosterior::DispersionPosterior(const DesignGroups& groups, bool useCoxReid)
-    : groups_(groups), useCoxReid_(useCoxReid) {
+    : useCoxReid_(useCoxReid), coxReid_(groups) {
   groupW_.resize(groups.count());
   groupDW_.resize(groups.count());
   membersOfGroup_.resize(static_cast<std::size_t>(groups.count()));
   for (std::size_t j = 0; j < groups.groupOfSample.size(); ++j)
     membersOfGroup_[static_cast<std::size_t>(groups.groupOfSample[j])].push_back(static_cast<Eigen::Index>(j));
-  xtwx_.resize(groups.rows.cols(), groups.rows.cols());
 }
 
-void DispersionPosterior::setGene(const double* counts, const double* mu, Eigen::Index nSamples,
-                                  DispersionPrior prior) {
-  y_ = counts;
-  mu_ = mu;
+void DispersionPosterior::setGene(const double* counts, Eigen::Index countStride, const double* mu,
+                                  Eigen::Index muStride, Eigen::Index nSamples, DispersionPrior prior) {
   n_ = nSamples;
+  countBuffer_.resize(static_cast<std::size_t>(n_));
+  muBuffer_.resize(static_cast<std::size_t>(n_));
+  for (std::size_t j = 0; j < countBuffer_.size(); ++j) {
+    countBuffer_[j] = counts[static_cast<Eigen::Index>(j) * countStride];
+    muBuffer_[j] = mu[static_cast<Eigen::Index>(j) * muStride];
+  }
+  y_ = countBuffer_.data();
+  mu_ = muBuffer_.data();
   prior_ = prior;
   prepared_ = false;
   log1pMuAlpha_.resize(n_);
@@ -81,6 +85,7 @@ void DispersionPosterior::prepare(double logAlpha) {
   if (prepared_ && logAlpha == preparedLogAlpha_) return;
   prepared_ = true;
   preparedLogAlpha_ = logAlpha;
+  gammaLog1pReady_ = false;
   alpha_ = std::exp(logAlpha);
   size_ = 1.0 / alpha_;
   logSize_ = std::log(size_);
@@ -113,13 +118,7 @@ void DispersionPosterior::prepare(double logAlpha) {
     groupW_[static_cast<Eigen::Index>(g)] = (sum[0] + sum[1]) + (sum[2] + sum[3]);
     groupDW_[static_cast<Eigen::Index>(g)] = -((squares[0] + squares[1]) + (squares[2] + squares[3]));
   }
-  if (!useCoxReid_) return;
-  xtwx_.setZero();
-  addGroupCrossProduct(groups_, groupW_, xtwx_);
-  llt_.compute(xtwx_);
-  // -1/2 log det(X'WX) = -sum log diag(L) for the Cholesky factor L.
-  coxReidValue_ = llt_.info() == Eigen::Success ? -llt_.matrixLLT().diagonal().array().log().sum()
-                                                : -0.5 * std::log(xtwx_.partialPivLu().determinant());
+  if (useCoxReid_) coxReidValue_ = coxReid_.value(groupW_.data());
 }
 
 double DispersionPosterior::value(double logAlpha) {
@@ -129,7 +128,9 @@ double DispersionPosterior::value(double logAlpha) {
   // difference is expanded as one term (gamma_batch.h), without the cancellation of two huge values at small alpha.
   double logLik = 0;
   fillGammaArguments();
-  logGammaDifferenceBatch(gammaTerms_.data(), size_, gammaTerms_.data(), gammaTerms_.size());
+  gammaLog1p_.resize(gammaTerms_.size());
+  logGammaDifferenceBatch(gammaTerms_.data(), size_, gammaTerms_.data(), gammaTerms_.size(), gammaLog1p_.data());
+  gammaLog1pReady_ = true;
   logLik = sumOverPositive([&](std::size_t k, Eigen::Index j) {
     return gammaTerms_[gammaSlot(k)] - y_[j] * (logSize_ + log1pMuAlpha_[j]);
   });
@@ -147,24 +148,15 @@ double DispersionPosterior::derivative(double logAlpha) {
   // log(1 + mu alpha) - mu alpha / (1 + mu alpha) = log(1 + mu alpha) - alpha w, summed by Eigen in vector lanes.
   double sum = (log1pMuAlpha_.array() - alpha_ * weights_.array()).sum();
   fillGammaArguments();
-  digammaDifferenceBatch(gammaTerms_.data(), size_, gammaTerms_.data(), gammaTerms_.size());
+  digammaDifferenceBatch(gammaTerms_.data(), size_, gammaTerms_.data(), gammaTerms_.size(),
+                         gammaLog1pReady_ ? gammaLog1p_.data() : nullptr);
   sum += sumOverPositive([&](std::size_t k, Eigen::Index j) {  // the digamma and y terms vanish for a zero count
     return -gammaTerms_[gammaSlot(k)] + y_[j] * alpha_ * inverse1pMuAlpha_[j];
   });
   const double logLikDerivative = size_ * size_ * sum;
 
   // d/dalpha of -1/2 log det(X'WX) = -1/2 trace((X'WX)^-1 X' dW X).
-  double coxReidDerivative = 0;
-  if (useCoxReid_) {
-    double trace = 0;
-    for (Eigen::Index g = 0; g < groups_.count(); ++g) {
-      row_ = groups_.rows.row(g).transpose();
-      solved_ = row_;
-      llt_.solveInPlace(solved_);  // what llt_.solve(row_) does, without a temporary
-      trace += groupDW_[g] * row_.dot(solved_);
-    }
-    coxReidDerivative = -0.5 * trace;
-  }
+  const double coxReidDerivative = useCoxReid_ ? coxReid_.derivative(groupDW_.data()) : 0.0;
   const double prior = prior_.use ? -(logAlpha - prior_.mean) / prior_.variance : 0.0;
   // Chain rule: d/da = alpha * d/dalpha.
   return (logLikDerivative + coxReidDerivative) * alpha_ + prior;

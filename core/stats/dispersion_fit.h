@@ -7,10 +7,10 @@
 //           - 1/2 (a - priorMean)^2 / priorVariance                         (only at the MAP stage)
 //
 // with the means mu_j held fixed. Used by estimateGeneWiseDispersions and estimateMapDispersions (dispersion.h).
-#include <Eigen/Cholesky>
 #include <Eigen/Core>
 #include <vector>
 
+#include "core/stats/cox_reid.h"
 #include "core/stats/model_matrix_groups.h"
 
 namespace diffbio::stats {
@@ -22,12 +22,15 @@ struct DispersionPrior {
 };
 
 // The log posterior of one gene and its derivative in a = log(alpha). Holds a small workspace: create one per
-// thread and point it at each gene in turn with setGene (the counts and means must outlive the calls).
+// thread and point it at each gene in turn with setGene.
 class DispersionPosterior {
  public:
   DispersionPosterior(const DesignGroups& groups, bool useCoxReid);
 
-  void setGene(const double* counts, const double* mu, Eigen::Index nSamples, DispersionPrior prior);
+  // Copies the gene's counts and means, read `stride` doubles apart (a gene is a column of the row-major count
+  // matrix and of the genes x samples means, so the callers need no transposed copies of either).
+  void setGene(const double* counts, Eigen::Index countStride, const double* mu, Eigen::Index muStride,
+               Eigen::Index nSamples, DispersionPrior prior);
   double value(double logAlpha);
   double derivative(double logAlpha);
 
@@ -36,9 +39,10 @@ class DispersionPosterior {
   // asks for the derivative at the point whose value it has just computed.
   void prepare(double logAlpha);
 
-  const DesignGroups& groups_;
   bool useCoxReid_;
-  const double* y_ = nullptr;
+  CoxReidTerm coxReid_;
+  std::vector<double> countBuffer_, muBuffer_;  // the gene's counts and means
+  const double* y_ = nullptr;                   // their data
   const double* mu_ = nullptr;
   Eigen::Index n_ = 0;
   DispersionPrior prior_;
@@ -50,6 +54,9 @@ class DispersionPosterior {
   std::vector<int> slot_;               // per entry of positive_: its index in distinct_
   // Per distinct count (or per positive sample): lgamma(y + size) - lgamma(size) or the digamma difference.
   std::vector<double> gammaTerms_;
+  // log1p(count / size) per entry of gammaTerms_, left by value() for derivative() at the same alpha (gamma_batch.h).
+  std::vector<double> gammaLog1p_;
+  bool gammaLog1pReady_ = false;
   // The counts into gammaTerms_ (the differences are evaluated there in place by gamma_batch.h), and the slot of
   // the k-th positive sample.
   void fillGammaArguments();
@@ -75,9 +82,6 @@ class DispersionPosterior {
   Eigen::VectorXd weights_;           // w_j = mu_j / (1 + mu_j alpha)
   Eigen::VectorXd groupW_, groupDW_;  // per group: sum of w_j and of dw_j / dalpha
   std::vector<std::vector<Eigen::Index>> membersOfGroup_;  // the samples of each design group
-  Eigen::MatrixXd xtwx_;
-  Eigen::LLT<Eigen::MatrixXd> llt_;
-  Eigen::VectorXd row_, solved_;
   double coxReidValue_ = 0;
 };
 

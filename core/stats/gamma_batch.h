@@ -22,7 +22,13 @@ void logGammaBatch(const double* x, double* out, std::size_t count);
 void digammaBatch(const double* x, double* out, std::size_t count);
 
 // out[i] = lgamma(y[i] + size) - lgamma(size) and digamma(y[i] + size) - digamma(size), for y[i] >= 0, size > 0.
-void logGammaDifferenceBatch(const double* y, double size, double* out, std::size_t count);
-void digammaDifferenceBatch(const double* y, double size, double* out, std::size_t count);
+// Both expansions use log1p(y[i] / shifted), shifted = size moved up to the series range. The line search asks for
+// the digamma difference at the size whose lgamma difference it has just computed, so logGammaDifferenceBatch can
+// hand these logs out (log1pRatios, count entries) and digammaDifferenceBatch can take them instead of recomputing.
+// y and out may be the same array; log1pRatios must not alias either.
+void logGammaDifferenceBatch(const double* y, double size, double* out, std::size_t count,
+                             double* log1pRatios = nullptr);
+void digammaDifferenceBatch(const double* y, double size, double* out, std::size_t count,
+                            const double* log1pRatios = nullptr);
 
 }  // namespace diffbio::stats

@@ -2,11 +2,22 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <unistd.h>
 
 namespace diffbio {
 
 namespace {
 thread_local int depth = 0;
+
+// Resident memory in MB (Linux), or -1.
+double residentMegabytes() {
+  std::FILE* file = std::fopen("/proc/self/statm", "r");
+  if (file == nullptr) return -1;
+  long size = 0, resident = 0;
+  const bool ok = std::fscanf(file, "%ld %ld", &size, &resident) == 2;
+  std::fclose(file);
+  return ok ? static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / 1048576.0 : -1;
+}
 }
 
 bool stageProfilingEnabled() {
@@ -24,7 +35,8 @@ ScopedStage::~ScopedStage() {
   if (!enabled_) return;
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start_).count();
   --depth;
-  std::fprintf(stderr, "profile: %*s%-*s %9.2f ms\n", 2 * depth, "", 36 - 2 * depth, name_, ms);
+  std::fprintf(stderr, "profile: %*s%-*s %9.2f ms %8.1f MB resident\n", 2 * depth, "", 36 - 2 * depth, name_, ms,
+               residentMegabytes());
 }
 
 }  // namespace diffbio

@@ -1,5 +1,5 @@
 #pragma once
-// Wall-clock time per named stage, printed to stderr when the environment variable DIFFBIO_PROFILE is set.
+// Wall-clock time per named stage and the resident memory at its end, printed to stderr when the environment variable DIFFBIO_PROFILE is set.
 //
 // Speed work needs to know where the time of one run goes; perf cannot attribute inlined code to the steps of an
 // analysis. A ScopedStage costs one getenv (cached) and nothing else when profiling is off, so the stages stay in
