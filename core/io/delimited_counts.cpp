@@ -155,12 +155,14 @@ std::string firstNonInteger(const data::CountMatrix& m) {
   return {};
 }
 
-// Collects the rows of the table: ids, count values in file order and annotation text, checking each row.
+// Collects the rows of the table: ids, count values per count column and annotation text, checking each row.
+// Values are kept per column because a column of the file (one sample's counts) is a row of the samples x genes
+// matrix: copying whole columns is much faster than transposing the file-order table afterwards.
 class RowCollector {
  public:
   RowCollector(const Layout& layout, const std::string& path, char delimiter, long headerLine, const char* rowWord)
       : layout_(layout), path_(path), delimiter_(delimiter), headerLine_(headerLine), rowWord_(rowWord),
-        annotations_(layout.annotationFields.size()) {}
+        columns_(layout.countFields.size()), annotations_(layout.annotationFields.size()) {}
 
   template <typename Row>
   void add(const Row& row, long line) {
@@ -179,14 +181,16 @@ class RowCollector {
                        std::string("every ") + rowWord_ +
                            " must appear once: remove the duplicate row, or sum the duplicates before loading");
     }
-    for (const std::size_t j : layout_.countFields) {
+    for (std::size_t k = 0; k < columns_.size(); ++k) {
+      const std::size_t j = layout_.countFields[k];
       const ParsedNumber parsed = parseNumber(row[j]);
       if (!isValidCount(parsed))
         throwBadCountCell({path_, line, static_cast<long>(j) + 1}, row[j], parsed, layout_.header[j], id);
-      values_.push_back(parsed.value);
+      columns_[k].push_back(parsed.value);
     }
     for (std::size_t k = 0; k < annotations_.size(); ++k) annotations_[k].emplace_back(row[layout_.annotationFields[k]]);
     rowIds_.push_back(std::move(id));
+    ++nRows_;
   }
 
   // A column taken as annotation because its first data cell is text, while every other cell is a number, is a
@@ -207,7 +211,19 @@ class RowCollector {
   }
 
   std::vector<std::string>& rowIds() { return rowIds_; }
-  const std::vector<double>& values() const { return values_; }
+  // The table's count cells as count columns x rows (row-major), or as rows x count columns.
+  data::CountMatrix::Dense columnsByRows() const {
+    data::CountMatrix::Dense out(static_cast<Eigen::Index>(columns_.size()), static_cast<Eigen::Index>(nRows_));
+    for (std::size_t k = 0; k < columns_.size(); ++k)
+      std::copy(columns_[k].begin(), columns_[k].end(), out.row(static_cast<Eigen::Index>(k)).data());
+    return out;
+  }
+  data::CountMatrix::Dense rowsByColumns() const {
+    data::CountMatrix::Dense out(static_cast<Eigen::Index>(nRows_), static_cast<Eigen::Index>(columns_.size()));
+    for (std::size_t k = 0; k < columns_.size(); ++k)
+      for (std::size_t i = 0; i < nRows_; ++i) out(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(k)) = columns_[k][i];
+    return out;
+  }
   const std::vector<std::vector<std::string>>& annotations() const { return annotations_; }
 
  private:
@@ -217,7 +233,8 @@ class RowCollector {
   long headerLine_;
   const char* rowWord_;
   std::vector<std::string> rowIds_;
-  std::vector<double> values_;
+  std::size_t nRows_ = 0;  // rowIds_ is moved out before the matrix is built
+  std::vector<std::vector<double>> columns_;  // per count column, the values of every row
   std::vector<std::vector<std::string>> annotations_;
   std::unordered_map<std::string, long> lineOfId_;
 };
@@ -291,17 +308,16 @@ LoadedCounts readDelimitedCounts(const std::string& path, const CountReadOptions
     std::string note;
     if (shortenBamPaths(columnNames, note)) notes.push_back(note);
   }
-  const auto nRows = static_cast<Eigen::Index>(rows.rowIds().size());
-  const auto nColumns = static_cast<Eigen::Index>(columnNames.size());
-  const Eigen::Map<const data::CountMatrix::Dense> fileOrder(rows.values().data(), nRows, nColumns);
   std::vector<std::string> rowIds = std::move(rows.rowIds());
 
   LoadedCounts loaded;
   loaded.format = featureCounts ? Format::FeatureCounts : Format::DelimitedTable;
   if (samplesAsRows) {
-    loaded.matrix = data::CountMatrix::fromDense(fileOrder, rowIds, columnNames, data::AssayKind::Bulk);
+    loaded.matrix = data::CountMatrix::fromDense(rows.rowsByColumns(), std::move(rowIds), columnNames,
+                                                 data::AssayKind::Bulk);
   } else {
-    loaded.matrix = data::CountMatrix::fromDense(fileOrder.transpose(), columnNames, rowIds, data::AssayKind::Bulk);
+    loaded.matrix = data::CountMatrix::fromDense(rows.columnsByRows(), columnNames, std::move(rowIds),
+                                                 data::AssayKind::Bulk);
   }
   loaded.obs = data::Table(loaded.matrix.obsNames());
   loaded.var = data::Table(loaded.matrix.geneNames());
