@@ -10,6 +10,8 @@
 #include <limits>
 #include <vector>
 
+#include "core/data/count_matrix.h"
+#include "core/stats/nb_glm.h"
 #include "core/stats/r_summaries.h"  // trimmedMean, which the outlier replacement uses
 
 namespace diffbio::stats {
@@ -26,6 +28,12 @@ std::vector<bool> samplesInCellsOfAtLeast(const Eigen::MatrixXd& modelMatrix, in
 // 0.04. `normalizedCounts` = counts / size factor.
 Eigen::VectorXd robustMethodOfMomentsDispersion(const Eigen::MatrixXd& normalizedCounts,
                                                 const Eigen::MatrixXd& modelMatrix);
+
+// cooksDistances for a GLM fit straight from the row-major counts, with the robust dispersion of counts / size
+// factors computed on the way: the same numbers as robustMethodOfMomentsDispersion + cooksDistances with
+// fit.mu and fit.hatDiagonal transposed, in one pass over the counts and without any intermediate matrix.
+Eigen::MatrixXd cooksDistancesOfFit(const data::CountMatrix::Dense& counts, const Eigen::VectorXd& sizeFactors,
+                                    const Eigen::MatrixXd& modelMatrix, const GlmFit& fit);
 
 // calculateCooksDistance: D = (y - mu)^2 / (mu + alpha mu^2) / p * h / (1 - h)^2 per sample and gene, with alpha the
 // robust dispersion above, mu the fitted means and h the hat-matrix diagonals of the GLM fit.
@@ -57,6 +65,24 @@ OutlierReplacement replaceOutliers(const Eigen::MatrixXd& counts, const Eigen::V
                                    const Eigen::MatrixXd& cooks, const Eigen::MatrixXd& modelMatrix,
                                    int minReplicates = 7, double trim = 0.2,
                                    double cutoff = std::numeric_limits<double>::quiet_NaN());
+
+// The same decisions without a copy of the counts: only the replaced counts are listed (fitAndTest refits a few
+// genes of a large matrix and never needs the whole replaced matrix).
+struct ReplacedCount {
+  long gene;
+  Eigen::Index sample;
+  double value;  // the new count
+};
+struct OutlierCountReplacement {
+  std::vector<bool> replaceableSamples, flagged, nowAllZero;  // as in OutlierReplacement
+  std::vector<long> genesToRefit;
+  std::vector<ReplacedCount> replaced;  // in gene order, samples ascending within a gene
+};
+OutlierCountReplacement findOutlierReplacements(const data::CountMatrix::Dense& counts,
+                                                const Eigen::VectorXd& sizeFactors, const Eigen::MatrixXd& cooks,
+                                                const Eigen::MatrixXd& modelMatrix, int minReplicates = 7,
+                                                double trim = 0.2,
+                                                double cutoff = std::numeric_limits<double>::quiet_NaN());
 
 // refitWithoutOutliers' final maxCooks, used when some gene was refitted: NaN everywhere when every sample is
 // replaceable (outliers were handled by replacement), otherwise maxCooks with the replaceable samples' distances

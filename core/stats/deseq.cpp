@@ -31,12 +31,10 @@ Eigen::VectorXd ridgeLog2(const NbGlmOptions& options, Eigen::Index p) {
 }
 
 // One complete exact analysis with the given size factors: the steps of deseq_steps.h, in DESeq2's order.
-DeseqRun analyse(const Counts& counts, const std::vector<std::string>& geneNames, const Eigen::MatrixXd& X,
-                 const Eigen::VectorXd& contrast, const Eigen::VectorXd& sizeFactors, const DeseqOptions& options) {
-  const DeExperiment experiment{counts, {}, geneNames, X, contrast, options.reducedModelMatrix, options.contrastSamples};
+DeseqRun analyse(const DeExperiment& experiment, const Eigen::VectorXd& sizeFactors, const DeseqOptions& options) {
   DeseqRun run;
   run.sizeFactors = sizeFactors;
-  run.dispersions = estimateDispersions(counts, sizeFactors, X, options.dispersion);
+  run.dispersions = estimateDispersions(experiment.counts, sizeFactors, experiment.modelMatrix, options.dispersion);
   DeFit fit = fitAndTest(experiment, sizeFactors, run.dispersions, options);
   {
     ScopedStage stage("results table");
@@ -155,6 +153,14 @@ Eigen::MatrixXd coefficientCovariances(const Eigen::MatrixXd& X, const GlmFit& f
 
 DeseqRun runDeseq(const Counts& counts, const std::vector<std::string>& geneNames, const Eigen::MatrixXd& X,
                   const Eigen::VectorXd& contrast, const DeseqOptions& options) {
+  const DeExperiment experiment{counts, {}, geneNames, X, contrast, options.reducedModelMatrix, options.contrastSamples};
+  return runDeseq(experiment, options);
+}
+
+DeseqRun runDeseq(const DeExperiment& experiment, const DeseqOptions& options) {
+  const Counts& counts = experiment.counts;
+  const Eigen::MatrixXd& X = experiment.modelMatrix;
+  const Eigen::VectorXd& contrast = experiment.contrast;
   if (counts.rows() != X.rows())
     throw std::invalid_argument("runDeseq: " + std::to_string(counts.rows()) + " samples but a model matrix with " +
                                 std::to_string(X.rows()) + " rows");
@@ -162,7 +168,7 @@ DeseqRun runDeseq(const Counts& counts, const std::vector<std::string>& geneName
 
   if (options.sizeFactors != "auto") {
     const SizeFactorMethod method = parseSizeFactorMethod(options.sizeFactors);
-    DeseqRun run = analyse(counts, geneNames, X, contrast, estimateSizeFactors(counts, method), options);
+    DeseqRun run = analyse(experiment, estimateSizeFactors(counts, method), options);
     run.sizeFactorDecision.method = sizeFactorMethodName(method);
     run.sizeFactorDecision.note = std::string("size factors: ") + sizeFactorMethodName(method) + " (as requested)";
     run.notes.insert(run.notes.begin(), run.sizeFactorDecision.note);
@@ -184,7 +190,7 @@ DeseqRun runDeseq(const Counts& counts, const std::vector<std::string>& geneName
       ratioFactors = estimateSizeFactors(counts, SizeFactorMethod::Ratio);  // or its error: no all-positive gene
     }
   }
-  DeseqRun run = analyse(counts, geneNames, X, contrast, ratioFactors, options);
+  DeseqRun run = analyse(experiment, ratioFactors, options);
   SizeFactorDecision& decision = run.sizeFactorDecision;
   decision.method = "ratio";
   if (differences.size() > 0) {
@@ -207,7 +213,7 @@ DeseqRun runDeseq(const Counts& counts, const std::vector<std::string>& geneName
                               formatted(decision.typicalLfcSE);
   if (biased) {
     SizeFactorDecision kept = decision;
-    run = analyse(counts, geneNames, X, contrast, estimateSizeFactors(counts, SizeFactorMethod::Mode), options);
+    run = analyse(experiment, estimateSizeFactors(counts, SizeFactorMethod::Mode), options);
     run.sizeFactorDecision = kept;
     run.sizeFactorDecision.method = "mode";
     run.sizeFactorDecision.note =

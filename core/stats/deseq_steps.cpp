@@ -63,9 +63,15 @@ void scatterFit(GlmFit& whole, const GlmFit& part, const std::vector<long>& gene
   }
 }
 
-Counts selectGenes(const Counts& counts, const std::vector<long>& genes) {
+// The columns `genes` (ascending) of `counts`, with the replaced counts (in gene order) of those genes put in.
+Counts selectGenes(const Counts& counts, const std::vector<long>& genes, const std::vector<ReplacedCount>& replaced) {
   Counts out(counts.rows(), static_cast<Eigen::Index>(genes.size()));
   for (std::size_t k = 0; k < genes.size(); ++k) out.col(static_cast<Eigen::Index>(k)) = counts.col(genes[k]);
+  std::size_t k = 0;
+  for (const ReplacedCount& r : replaced) {
+    while (k < genes.size() && genes[k] < r.gene) ++k;
+    if (k < genes.size() && genes[k] == r.gene) out(r.sample, static_cast<Eigen::Index>(k)) = r.value;
+  }
   return out;
 }
 
@@ -81,9 +87,7 @@ ChosenSizeFactors chooseSizeFactors(const DeExperiment& e, const std::string& me
   }
   DeseqOptions automatic = options;
   automatic.sizeFactors = "auto";
-  automatic.reducedModelMatrix = e.reducedModelMatrix;
-  automatic.contrastSamples = e.contrastSamples;
-  const DeseqRun run = runDeseq(e.counts, e.geneNames, e.modelMatrix, e.contrast, automatic);
+  const DeseqRun run = runDeseq(e, automatic);
   return {run.sizeFactors, run.sizeFactorDecision};
 }
 
@@ -104,28 +108,27 @@ DeFit fitAndTest(const DeExperiment& e, const Eigen::VectorXd& sizeFactors, cons
 
   // Cook's distances on the original counts (DESeq2's calculateCooksDistance + recordMaxCooks).
   std::optional<ScopedStage> stage(std::in_place, "Cook's distances");
-  const Eigen::MatrixXd normalized = counts.array().colwise() / sizeFactors.array();
-  const Eigen::VectorXd robust = robustMethodOfMomentsDispersion(normalized, X);
-  out.cooks = cooksDistances(counts, out.fit.mu.transpose(), out.fit.hatDiagonal.transpose(), robust, p);
+  out.cooks = cooksDistancesOfFit(counts, sizeFactors, X, out.fit);
   out.maxCooks = maxCooks(out.cooks, X);
 
   // With >= minReplicatesForReplace samples in a cell, outlier counts are replaced and those genes refitted
-  // (DESeq2's refitWithoutOutliers) with the trend and prior of the full data.
+  // (DESeq2's refitWithoutOutliers) with the trend and prior of the full data. Only the replaced counts are kept:
+  // the genes they belong to are copied out and patched, the counts themselves are never copied whole.
   stage.emplace("outlier replacement and refit");
-  Counts used = counts;
+  std::vector<ReplacedCount> replaced;
   const auto replaceable = samplesInCellsOfAtLeast(X, options.minReplicatesForReplace);
   const bool anyReplaceable = options.minReplicatesForReplace > 0 &&
                               std::find(replaceable.begin(), replaceable.end(), true) != replaceable.end();
   if (anyReplaceable) {
-    const OutlierReplacement replacement =
-        replaceOutliers(counts, sizeFactors, out.cooks, X, options.minReplicatesForReplace);
+    OutlierCountReplacement replacement =
+        findOutlierReplacements(counts, sizeFactors, out.cooks, X, options.minReplicatesForReplace);
     if (std::count(replacement.flagged.begin(), replacement.flagged.end(), true) > 0) {
-      used = replacement.counts;
+      replaced = std::move(replacement.replaced);
       out.zeroAfterReplacement = replacement.nowAllZero;
     }
     if (!replacement.genesToRefit.empty()) {
       out.refittedGenes = replacement.genesToRefit;
-      const Counts sub = selectGenes(used, out.refittedGenes);
+      const Counts sub = selectGenes(counts, out.refittedGenes, replaced);
       const GeneWiseDispersions geneWise = estimateGeneWiseDispersions(sub, sizeFactors, X, options.dispersion);
       const Eigen::VectorXd dispFit = dispersions.trend(geneWise.baseMean);
       const MapDispersions map =
@@ -144,8 +147,22 @@ DeFit fitAndTest(const DeExperiment& e, const Eigen::VectorXd& sizeFactors, cons
                           " replicates)");
     }
   }
-  out.baseMean = baseMeans(used, sizeFactors);
-  out.contrastAllZero = zeroInContrastGroups(used, e.contrastSamples);
+  // baseMean and the contrast's all-zero flags of the counts used (after replacement): from the original counts,
+  // then again for the genes with a replaced count.
+  out.baseMean = baseMeans(counts, sizeFactors);
+  out.contrastAllZero = zeroInContrastGroups(counts, e.contrastSamples);
+  if (!replaced.empty()) {
+    std::vector<long> changed;
+    for (const ReplacedCount& r : replaced)
+      if (changed.empty() || changed.back() != r.gene) changed.push_back(r.gene);
+    const Counts patched = selectGenes(counts, changed, replaced);
+    const Eigen::VectorXd patchedMean = baseMeans(patched, sizeFactors);
+    const std::vector<bool> patchedZero = zeroInContrastGroups(patched, e.contrastSamples);
+    for (std::size_t k = 0; k < changed.size(); ++k) {
+      out.baseMean[changed[k]] = patchedMean[static_cast<Eigen::Index>(k)];
+      if (!patchedZero.empty()) out.contrastAllZero[static_cast<std::size_t>(changed[k])] = patchedZero[k];
+    }
+  }
   return out;
 }
 

@@ -22,6 +22,10 @@ struct DeExperiment {
   std::vector<bool> contrastSamples;                 // samples of the two compared groups (may be empty)
 };
 
+// runDeseq (deseq.h) on an experiment, without copying its counts: the reduced model and the contrast samples come
+// from the experiment (options.reducedModelMatrix and options.contrastSamples are not read).
+DeseqRun runDeseq(const DeExperiment& experiment, const DeseqOptions& options);
+
 struct ChosenSizeFactors {
   Eigen::VectorXd factors;
   SizeFactorDecision decision;

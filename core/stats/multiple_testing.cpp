@@ -1,12 +1,14 @@
 #include "core/stats/multiple_testing.h"
 
 #include "core/stats/r_summaries.h"
+#include "core/util/sort_doubles.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <utility>
 #include <vector>
 
 namespace diffbio::stats {
@@ -16,13 +18,17 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
 // Indices of the non-NaN p-values, largest p-value first (the order p.adjust's BH walks in).
+// Ties keep the gene order (a stable sort); sorting (p, index) pairs gives that order without indirect comparisons.
 std::vector<Eigen::Index> decreasingOrder(const Eigen::VectorXd& pvalues) {
-  std::vector<Eigen::Index> order;
-  order.reserve(static_cast<std::size_t>(pvalues.size()));
+  std::vector<std::pair<double, Eigen::Index>> keyed;
+  keyed.reserve(static_cast<std::size_t>(pvalues.size()));
   for (Eigen::Index g = 0; g < pvalues.size(); ++g)
-    if (!std::isnan(pvalues[g])) order.push_back(g);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](Eigen::Index a, Eigen::Index b) { return pvalues[a] > pvalues[b]; });
+    if (!std::isnan(pvalues[g])) keyed.emplace_back(pvalues[g], g);
+  std::sort(keyed.begin(), keyed.end(), [](const auto& a, const auto& b) {
+    return a.first > b.first || (a.first == b.first && a.second < b.second);
+  });
+  std::vector<Eigen::Index> order(keyed.size());
+  for (std::size_t k = 0; k < keyed.size(); ++k) order[k] = keyed[k].second;
   return order;
 }
 
@@ -49,6 +55,29 @@ void adjustSubset(const Eigen::VectorXd& pvalues, const std::vector<Eigen::Index
     padj[g] = std::min(1.0, runningMin);
     --rank;
   }
+}
+
+// How many of the kept genes adjustSubset would give padj < alpha, without writing them. padj is a running minimum
+// of min(1, n / rank * p) from the largest p-value down, so once it falls below alpha every smaller p-value's padj
+// does too, and the count is that rank. A gene with p >= alpha never brings it below alpha (n / rank >= 1), so the
+// walk starts at `first`, the first gene in `order` with p < alpha, with the rank the kept genes before it leave.
+// The same comparisons on the same numbers as adjusting and counting. `n`: kept genes in `order`; `nBefore`: kept
+// genes before `first`.
+template <typename Keep>
+long bhRejections(const Eigen::VectorXd& pvalues, const std::vector<Eigen::Index>& order, std::size_t first,
+                  Keep keep, long n, long nBefore, double alpha) {
+  if (n <= 1) return n == 1 && nBefore == 0 ? 1 : 0;  // p.adjust leaves a single p-value as it is
+  const double nTests = static_cast<double>(n);
+  double runningMin = std::numeric_limits<double>::infinity();
+  long rank = n - nBefore;
+  for (std::size_t k = first; k < order.size(); ++k) {
+    const Eigen::Index g = order[k];
+    if (!keep(g)) continue;
+    runningMin = std::min(runningMin, nTests / static_cast<double>(rank) * pvalues[g]);
+    if (std::min(1.0, runningMin) < alpha) return rank;
+    --rank;
+  }
+  return 0;
 }
 
 double cube(double v) { return v * v * v; }
@@ -207,9 +236,14 @@ Eigen::VectorXd quantilesType7(Eigen::VectorXd values, const Eigen::VectorXd& pr
   const Eigen::Index n = values.size();
   Eigen::VectorXd q = Eigen::VectorXd::Constant(probabilities.size(), kNaN);
   if (n == 0) return q;
-  std::sort(values.data(), values.data() + n);  // once, for all the probabilities
+  // Sorted once for all the probabilities; by radix unless a value is NaN (sortDoubles' precondition).
+  std::vector<double> sorted(values.data(), values.data() + n);
+  if (values.array().isNaN().any())
+    std::sort(sorted.begin(), sorted.end());
+  else
+    sortDoubles(sorted);
   for (Eigen::Index k = 0; k < probabilities.size(); ++k)
-    q[k] = quantileType7Sorted(values.data(), static_cast<std::size_t>(n), probabilities[k]);
+    q[k] = quantileType7Sorted(sorted.data(), static_cast<std::size_t>(n), probabilities[k]);
   return q;
 }
 
@@ -263,9 +297,26 @@ IndependentFiltering independentFiltering(const Eigen::VectorXd& pvalues, const 
     adjustSubset(pvalues, order, [&](Eigen::Index g) { return filter[g] >= cutoff; }, padj);
     return padj;
   };
+  // Per cutoff: the number of tested genes at or above it, and of those with p >= alpha (which come first in
+  // `order`), by binary search in their sorted filter values; then bhRejections walks the genes with p < alpha.
+  const auto firstSmall = static_cast<std::size_t>(
+      std::find_if(order.begin(), order.end(), [&](Eigen::Index g) { return pvalues[g] < alpha; }) - order.begin());
+  std::vector<double> testedFilter(order.size());
+  for (std::size_t k = 0; k < order.size(); ++k) testedFilter[k] = filter[order[k]];
+  std::vector<double> largeFilter(testedFilter.begin(), testedFilter.begin() + static_cast<long>(firstSmall));
+  sortDoubles(testedFilter);  // the filter has no NaN (checked above)
+  sortDoubles(largeFilter);
+  const auto atOrAbove = [](const std::vector<double>& sorted, double cutoff) {
+    return static_cast<long>(sorted.end() - std::lower_bound(sorted.begin(), sorted.end(), cutoff));
+  };
   result.rejections.resize(nTheta);
-  for (Eigen::Index t = 0; t < nTheta; ++t)
-    result.rejections[t] = static_cast<double>((adjustAtCutoff(result.cutoffs[t]).array() < alpha).count());
+  for (Eigen::Index t = 0; t < nTheta; ++t) {
+    const double cutoff = result.cutoffs[t];
+    const auto kept = [&](Eigen::Index g) { return filter[g] >= cutoff; };
+    result.rejections[t] = static_cast<double>(bhRejections(pvalues, order, firstSmall, kept,
+                                                            atOrAbove(testedFilter, cutoff),
+                                                            atOrAbove(largeFilter, cutoff), alpha));
+  }
 
   result.lowessFit = lowess(result.theta, result.rejections, 1.0 / 5.0).y;
   // lowess returns its fit in the order of sorted theta; DESeq2 indexes it as if theta were sorted already, which

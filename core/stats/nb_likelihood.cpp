@@ -94,54 +94,69 @@ NbGeneLikelihood::NbGeneLikelihood(const double* counts, Eigen::Index nSamples, 
 }
 
 double NbGeneLikelihood::logLikelihood(const double* mu) const {
-  // Two passes: the arguments of every logarithm first, all logarithms in two vector calls (vector_math.h), then
-  // the sum. The cases where R's formula needs log1p or its Poisson branch are evaluated one by one.
-  enum Kind : std::uint8_t { kZeroCount, kGeneral, kGeneralSmall, kOneByOne };
-  thread_local std::vector<double> first, second;
-  thread_local std::vector<std::uint8_t> kind;
+  // Passes: the arguments of every logarithm; all logarithms in two vector calls (vector_math.h); the cases where
+  // R's formula needs log1p or its Poisson branch, one by one; then the sum in sample order, every term written as
+  // factor * log(first) + y * log(second) (for a zero count second = 1, so the y term is an exact 0). The sum runs
+  // in its own loop without calls, so it stays in a register (with the calls of the rare cases inside, the compiler
+  // kept it in memory and every addition waited for the previous store).
+  enum Kind : std::uint8_t { kPlain, kGeneralSmall, kOneByOne };
+  thread_local std::vector<double> firstBuffer, secondBuffer, factorBuffer;
+  thread_local std::vector<std::uint8_t> kindBuffer;
   const auto n = static_cast<std::size_t>(n_);
-  first.resize(n);
-  second.resize(n);
-  kind.resize(n);
+  firstBuffer.resize(n);
+  secondBuffer.resize(n);
+  factorBuffer.resize(n);
+  kindBuffer.resize(n);
+  double* const first = firstBuffer.data();
+  double* const second = secondBuffer.data();
+  double* const factor = factorBuffer.data();
+  std::uint8_t* const kind = kindBuffer.data();
+  const double size = size_;
+  bool anySpecial = false;
   for (std::size_t j = 0; j < n; ++j) {
     const double y = counts_[j], m = mu[j];
     first[j] = second[j] = 1.0;
+    kind[j] = kPlain;
     if (y == 0) {
-      const double x = -m / (size_ + m);
-      if (size_ < m) {
-        first[j] = size_ / (size_ + m);
-        kind[j] = kZeroCount;
+      factor[j] = size;
+      const double x = -m / (size + m);
+      if (size < m) {
+        first[j] = size / (size + m);
       } else if (std::abs(x) >= 1e-3) {
         first[j] = 1.0 + x;
-        kind[j] = kZeroCount;
       } else {
         kind[j] = kOneByOne;
       }
-    } else if (y < kPoissonLimit * size_) {
+    } else if (y < kPoissonLimit * size) {
       kind[j] = kOneByOne;
     } else {
-      const double x = m / size_;
-      second[j] = m / (size_ + m);
+      factor[j] = -size;
+      const double x = m / size;
+      second[j] = m / (size + m);
       if (std::abs(x) >= 1e-3) {
         first[j] = 1.0 + x;
-        kind[j] = kGeneral;
       } else {
         kind[j] = kGeneralSmall;
       }
     }
+    anySpecial = anySpecial || kind[j] != kPlain;
   }
-  logInPlace(first.data(), n);
-  logInPlace(second.data(), n);
-  double sum = constantPart_;
-  for (std::size_t j = 0; j < n; ++j) {
-    const double y = counts_[j];
-    switch (kind[j]) {
-      case kZeroCount: sum += size_ * first[j]; break;
-      case kGeneral: sum += -size_ * first[j] + y * second[j]; break;
-      case kGeneralSmall: sum += -size_ * std::log1p(mu[j] / size_) + y * second[j]; break;
-      case kOneByOne: sum += meanPart(y, size_, mu[j]); break;
+  logInPlace(first, n);
+  logInPlace(second, n);
+  if (anySpecial) {
+    for (std::size_t j = 0; j < n; ++j) {
+      if (kind[j] == kGeneralSmall) {
+        first[j] = std::log1p(mu[j] / size);
+      } else if (kind[j] == kOneByOne) {
+        first[j] = meanPart(counts_[j], size, mu[j]);  // the whole term: factor 1, no y term
+        factor[j] = 1.0;
+        second[j] = 0.0;
+      }
     }
   }
+  const double* const y = counts_;
+  double sum = constantPart_;
+  for (std::size_t j = 0; j < n; ++j) sum += factor[j] * first[j] + y[j] * second[j];
   return sum;
 }
 

@@ -5,12 +5,14 @@
 #include <Eigen/Dense>
 #include <algorithm>
 #include <cmath>
+#include <random>
 #include <set>
 #include <vector>
 
 #include "core/io/count_readers.h"
 #include "core/io/sample_sheet.h"
 #include "core/stats/cooks.h"
+#include "core/stats/nb_glm.h"
 #include "core/stats/results_table.h"
 #include "core/stats/vst.h"
 
@@ -294,6 +296,74 @@ class CooksTest : public QObject {
     QCOMPARE(after[0], 0.0);
     QCOMPARE(after[1], 42.0);
     QCOMPARE(stats::maxCooks(cooks, x)[0], 99.0);
+  }
+
+  void oneFitPassEqualsTheStepwiseComputation() {
+    // cooksDistancesOfFit (what fitAndTest uses: row-major counts, a sorting network for cells of 4 to 256 samples)
+    // against robustMethodOfMomentsDispersion + cooksDistances (comparison sorts): the same numbers to the bit.
+    // Cells of 3, 5, 24, 50, 130 and 300 samples cover every trim rule and both sorting paths; gamma-Poisson
+    // counts with many zeros and ties, and one planted outlier.
+    const std::vector<int> cellSizes{3, 5, 24, 50, 130, 300};
+    Eigen::Index n = 0;
+    for (const int size : cellSizes) n += size;
+    Eigen::MatrixXd x = Eigen::MatrixXd::Zero(n, static_cast<Eigen::Index>(cellSizes.size()));
+    x.col(0).setOnes();
+    Eigen::Index row = 0;
+    for (std::size_t c = 0; c < cellSizes.size(); ++c)
+      for (int i = 0; i < cellSizes[c]; ++i, ++row)
+        if (c > 0) x(row, static_cast<Eigen::Index>(c)) = 1;
+    constexpr Eigen::Index kGenes = 150;
+    std::mt19937_64 random(20261121);
+    std::lognormal_distribution<double> baseMean(1.5, 2.0);
+    std::uniform_real_distribution<double> sizeFactor(0.5, 2.0);
+    Eigen::VectorXd sizeFactors(n);
+    for (Eigen::Index j = 0; j < n; ++j) sizeFactors[j] = sizeFactor(random);
+    data::CountMatrix::Dense counts(n, kGenes);
+    for (Eigen::Index g = 0; g < kGenes; ++g) {
+      const double mean = baseMean(random);
+      std::gamma_distribution<double> gamma(5.0, mean / 5.0);  // dispersion 0.2
+      for (Eigen::Index j = 0; j < n; ++j) {
+        std::poisson_distribution<long> poisson(sizeFactors[j] * gamma(random) + 1e-12);
+        counts(j, g) = static_cast<double>(poisson(random));
+      }
+    }
+    counts.col(kGenes - 1).setZero();  // an all-zero gene: NaN distances
+    counts(100, 7) = 5000;             // an outlier in the cell of 130
+    const auto fit = stats::fitNegativeBinomialGlm(counts, sizeFactors, x, Eigen::VectorXd::Constant(kGenes, 0.2));
+
+    const Eigen::MatrixXd columnMajor = counts;
+    const Eigen::VectorXd robust = stats::robustMethodOfMomentsDispersion(
+        stats::normalizedCounts(columnMajor, sizeFactors), x);
+    const Eigen::MatrixXd stepwise = stats::cooksDistances(columnMajor, fit.mu.transpose(), fit.hatDiagonal.transpose(),
+                                                           robust, static_cast<int>(x.cols()));
+    const Eigen::MatrixXd fused = stats::cooksDistancesOfFit(counts, sizeFactors, x, fit);
+    QCOMPARE(fused.rows(), n);
+    QCOMPARE(fused.cols(), kGenes);
+    QVERIFY(fused.col(kGenes - 1).array().isNaN().all());
+    long compared = 0;
+    for (Eigen::Index g = 0; g < kGenes; ++g) {
+      for (Eigen::Index j = 0; j < n; ++j) {
+        QCOMPARE(std::isnan(fused(j, g)), std::isnan(stepwise(j, g)));
+        if (std::isnan(stepwise(j, g))) continue;
+        // Exact (not QCOMPARE's fuzzy compare): the same operations on the same sorted numbers.
+        QVERIFY2(fused(j, g) == stepwise(j, g), qPrintable(QString("gene %1 sample %2").arg(g).arg(j)));
+        ++compared;
+      }
+    }
+    QCOMPARE(compared, (kGenes - 1) * n);
+    QVERIFY(fused(100, 7) > stats::cooksCutoff(static_cast<int>(x.cols()), static_cast<int>(n)));
+
+    // The listed replacements are exactly the changes replaceOutliers makes to a copy of the counts.
+    const auto listed = stats::findOutlierReplacements(counts, sizeFactors, fused, x);
+    const auto copied = stats::replaceOutliers(columnMajor, sizeFactors, stepwise, x);
+    QVERIFY(!listed.replaced.empty());
+    Eigen::MatrixXd patched = columnMajor;
+    for (const auto& r : listed.replaced) patched(r.sample, r.gene) = r.value;
+    QVERIFY(patched == copied.counts);
+    QCOMPARE(listed.flagged, copied.flagged);
+    QCOMPARE(listed.nowAllZero, copied.nowAllZero);
+    QCOMPARE(listed.genesToRefit, copied.genesToRefit);
+    QVERIFY(std::find(listed.genesToRefit.begin(), listed.genesToRefit.end(), 7L) != listed.genesToRefit.end());
   }
 };
 
