@@ -2,10 +2,6 @@
 #include <chrono>
 #include <iostream>
 
-#if defined(__linux__) && defined(__GLIBC__)
-#include <dlfcn.h>
-#endif
-
 #include "app/cli/arguments.h"
 #include "app/cli/commands.h"
 #include "core/io/count_readers.h"
@@ -40,16 +36,6 @@ constexpr const char* kHelp =
     "  --vst-out F             also write the variance-stabilised values (blind, parametric; for sample PCA)\n"
     "  --round                 round non-integer counts (e.g. salmon estimates) instead of refusing them\n"
     "  --samples-as-rows       the count table has one row per sample\n";
-
-// OpenBLAS (loaded for igraph, which `de` never calls) starts a worker thread per core when the process starts, and
-// each spins on sched_yield for about 0.1 s of CPU before it sleeps: on a shared two-core machine that is stolen
-// from the analysis. Stop them; OpenBLAS restarts its threads by itself if anything calls it later.
-void stopIdleBlasThreads() {
-#if defined(__linux__) && defined(__GLIBC__)
-  using Shutdown = int (*)();
-  if (const auto shutdown = reinterpret_cast<Shutdown>(dlsym(RTLD_DEFAULT, "blas_thread_shutdown_"))) shutdown();
-#endif
-}
 
 data::Table sizeFactorTable(const std::vector<std::string>& samples, const Eigen::VectorXd& factors) {
   data::Table table(samples);
@@ -106,7 +92,6 @@ int runDe(const std::vector<std::string>& args) {
   if (!parsed.positional().empty()) throw UsageError("unexpected argument '" + parsed.positional().front() + "'");
 
   const auto started = std::chrono::steady_clock::now();
-  stopIdleBlasThreads();
   const std::string countsPath = *parsed.value("counts"), samplesPath = *parsed.value("samples");
   io::CountReadOptions readOptions;
   readOptions.samplesAsRows = parsed.flag("samples-as-rows");

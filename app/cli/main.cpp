@@ -7,6 +7,10 @@
 #include <iostream>
 #include <string>
 
+#if defined(DIFFBIO_CLI_LIGHT) && defined(__linux__) && defined(__GLIBC__)
+#include <dlfcn.h>
+#endif
+
 #include "app/cli/commands.h"
 #include "app/cli/engine_forward.h"
 #include "core/util/error.h"
@@ -22,6 +26,17 @@ void printUsage(std::ostream& out) {
          "commands:\n";
   for (const auto& command : diffbio::cli::allCommands()) out << "  " << command.name << "\t" << command.summary << "\n";
   out << "\n`diffbio COMMAND --help` describes one command.\n";
+}
+
+// OpenBLAS (loaded with igraph) starts a worker thread per core when the process starts, and each spins on
+// sched_yield for about 0.1 s of CPU before it sleeps: on a two-core machine that is taken from the analysis. The
+// light commands make no BLAS calls that need those threads, so stop them; OpenBLAS starts them again by itself if
+// a threaded call comes later.
+void stopIdleBlasThreads() {
+#if defined(DIFFBIO_CLI_LIGHT) && defined(__linux__) && defined(__GLIBC__)
+  using Shutdown = int (*)();
+  if (const auto shutdown = reinterpret_cast<Shutdown>(dlsym(RTLD_DEFAULT, "blas_thread_shutdown_"))) shutdown();
+#endif
 }
 
 }  // namespace
@@ -55,6 +70,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   diffbio::configureThreads(threads);
+  stopIdleBlasThreads();
 #ifndef DIFFBIO_CLI_LIGHT
   diffbio::configureTensorThreads();
   diffbio::plots::registerPlotOperators(diffbio::ops::Registry::global());  // figure nodes (plot.*) for `run`
