@@ -213,7 +213,7 @@ std::vector<std::int64_t> HvgResult::selected() const {
   return genes;
 }
 
-HvgResult highlyVariableGenes(const data::CountMatrix& values, const HvgOptions& options) {
+HvgResult highlyVariableGenes(const data::CountMatrix& values, const HvgOptions& options, const CscStorage* columns) {
   if (options.flavor == HvgFlavor::SeuratV3) {
     HvgSeuratV3Options v3;
     v3.nTopGenes = options.nTopGenes;
@@ -237,8 +237,9 @@ HvgResult highlyVariableGenes(const data::CountMatrix& values, const HvgOptions&
   if (values.nGenes() < 1) throw InputError({}, "the matrix has no genes", "give a matrix with genes");
   const bool seurat = options.flavor == HvgFlavor::Seurat;
   // seurat works on the linear scale: expm1 of the float32 values, in float32 like numpy.
+  const ValueTransform transform = seurat ? ValueTransform::Expm1Float : ValueTransform::None;
   const GeneMoments moments =
-      geneMeanVariance(values, seurat ? ValueTransform::Expm1Float : ValueTransform::None);
+      columns ? geneMeanVariance(*columns, values.nObs(), transform) : geneMeanVariance(values, transform);
   HvgResult r;
   r.flavor = options.flavor;
   const std::size_t m = static_cast<std::size_t>(values.nGenes());

@@ -16,6 +16,7 @@
 
 #include "core/data/count_matrix.h"
 #include "core/data/table.h"
+#include "core/singlecell/sparse_stats.h"
 
 namespace diffbio::sc {
 
@@ -62,6 +63,9 @@ data::Table hvgTable(const HvgResult& result, const std::vector<std::string>& ge
 std::vector<std::int32_t> hvgBatchCodes(const data::Table& cells, const std::string& column);
 
 // `values`: log1p-normalised data (natural log) for seurat and cell_ranger; raw counts for seurat_v3.
-HvgResult highlyVariableGenes(const data::CountMatrix& values, const HvgOptions& options);
+// `columns`: the same values gene-major (toCsc), when the caller has them already (seurat and cell_ranger use them
+// for the gene moments; the results are the same with or without).
+HvgResult highlyVariableGenes(const data::CountMatrix& values, const HvgOptions& options,
+                              const CscStorage* columns = nullptr);
 
 }  // namespace diffbio::sc

@@ -14,10 +14,14 @@ namespace {
 
 using MatF = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
+// (squared distance, cell) ordered by distance, then index.
+bool byDistance(const std::pair<float, std::int32_t>& a, const std::pair<float, std::int32_t>& b) {
+  return a.first < b.first || (a.first == b.first && a.second < b.second);
+}
+
 // Writes cell i's row: itself first, then the k - 1 nearest others by (distance, index).
 void writeRow(KnnGraph& g, std::int64_t i, std::vector<std::pair<float, std::int32_t>>& candidates) {
   const int want = g.k - 1;
-  auto byDistance = [](const auto& a, const auto& b) { return a.first < b.first || (a.first == b.first && a.second < b.second); };
   if (static_cast<int>(candidates.size()) > want) {
     std::nth_element(candidates.begin(), candidates.begin() + want, candidates.end(), byDistance);
     candidates.resize(want);
@@ -42,11 +46,24 @@ void exact(const MatF& x, KnnGraph& g) {
 #pragma omp parallel for schedule(static)
     for (std::int64_t r = 0; r < rows; ++r) {
       const std::int64_t i = start + r;
+      // The k - 1 smallest by (distance, index) in a max-heap: a candidate enters only when it beats the worst
+      // kept, which after the first few hundred cells is rare. The same set as selecting among all n, as the
+      // order is total (indices differ).
       std::vector<std::pair<float, std::int32_t>> candidates;
-      candidates.reserve(n - 1);
+      const std::size_t want = static_cast<std::size_t>(g.k - 1);
+      candidates.reserve(want + 1);
+      const float normI = norms[i];
       for (std::int64_t j = 0; j < n; ++j) {
         if (j == i) continue;
-        candidates.emplace_back(d(r, j) + norms[i] + norms[j], static_cast<std::int32_t>(j));
+        const std::pair<float, std::int32_t> c{d(r, j) + normI + norms[j], static_cast<std::int32_t>(j)};
+        if (candidates.size() < want) {
+          candidates.push_back(c);
+          std::push_heap(candidates.begin(), candidates.end(), byDistance);
+        } else if (want > 0 && byDistance(c, candidates.front())) {
+          std::pop_heap(candidates.begin(), candidates.end(), byDistance);
+          candidates.back() = c;
+          std::push_heap(candidates.begin(), candidates.end(), byDistance);
+        }
       }
       writeRow(g, i, candidates);
     }

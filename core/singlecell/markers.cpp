@@ -8,6 +8,7 @@
 #include "core/singlecell/sparse_stats.h"
 #include "core/stats/multiple_testing.h"
 #include "core/util/error.h"
+#include "core/util/parallel.h"
 
 namespace diffbio::sc {
 
@@ -32,6 +33,34 @@ struct RankSums {
   std::vector<double> tieTerm;                     // sum over tie blocks of t^3 - t, per gene
 };
 
+// Sorts keys by their high 32 bits (a value's orderedBits): LSD radix, a byte per pass, skipping the bytes every key
+// shares (most of the exponent). Keys equal in value may end in any order: every use below treats a block of equal
+// values alike (one average rank, the same value added), so their order changes no result.
+void sortByValue(std::vector<std::uint64_t>& keys, std::vector<std::uint64_t>& scratch) {
+  const std::size_t n = keys.size();
+  if (n < 64) {
+    std::sort(keys.begin(), keys.end());
+    return;
+  }
+  scratch.resize(n);
+  std::uint64_t* from = keys.data();
+  std::uint64_t* to = scratch.data();
+  for (int shift = 32; shift < 64; shift += 8) {
+    std::uint32_t count[256] = {};
+    for (std::size_t q = 0; q < n; ++q) ++count[(from[q] >> shift) & 0xFFu];
+    if (count[(from[0] >> shift) & 0xFFu] == n) continue;
+    std::uint32_t sum = 0;
+    for (auto& c : count) {
+      const std::uint32_t here = c;
+      c = sum;
+      sum += here;
+    }
+    for (std::size_t q = 0; q < n; ++q) to[count[(from[q] >> shift) & 0xFFu]++] = from[q];
+    std::swap(from, to);
+  }
+  if (from != keys.data()) std::copy(from, from + n, keys.data());
+}
+
 RankSums rankSums(const CscStorage& csc, std::int64_t nGenes, const std::vector<std::int32_t>& labels, int nGroups,
                   const std::vector<double>& groupSize, double nIncluded) {
   RankSums r;
@@ -39,57 +68,63 @@ RankSums rankSums(const CscStorage& csc, std::int64_t nGenes, const std::vector<
   r.valueSum.assign(nGenes * nGroups, 0);
   r.nonZero.assign(nGenes * nGroups, 0);
   r.tieTerm.assign(nGenes, 0);
-#pragma omp parallel for schedule(dynamic, 64)
-  for (std::int64_t g = 0; g < nGenes; ++g) {
-    // (value, cell) of included cells with a non-zero value, packed into one integer that sorts in the same order
-    // (one 64-bit comparison per step of the sort instead of a pair comparison).
-    std::vector<std::uint64_t> keys;
-    for (auto p = csc.indptr[g]; p < csc.indptr[g + 1]; ++p)
-      if (csc.values[p] != 0 && labels[csc.cells[p]] >= 0)
-        keys.push_back(static_cast<std::uint64_t>(orderedBits(csc.values[p])) << 32 |
-                       static_cast<std::uint32_t>(csc.cells[p]));
-    std::sort(keys.begin(), keys.end());
-    std::vector<std::pair<float, std::int32_t>> entries(keys.size());
-    for (std::size_t q = 0; q < keys.size(); ++q)
-      entries[q] = {valueOf(static_cast<std::uint32_t>(keys[q] >> 32)), static_cast<std::int32_t>(keys[q] & 0xFFFFFFFFu)};
-    double* rankSum = &r.rankSum[g * nGroups];
-    double* valueSum = &r.valueSum[g * nGroups];
-    double* nonZero = &r.nonZero[g * nGroups];
-    std::vector<double> zerosIn(groupSize);  // cells of each group at zero
-    for (const auto& [v, cell] : entries) zerosIn[labels[cell]] -= 1;
-    const double zeros = nIncluded - static_cast<double>(entries.size());
-    // Walk the merged order: negatives, the zero block, positives. `next` = rank of the next position (1-based).
-    double next = 1, tie = 0;
-    bool zerosPlaced = false;
-    auto placeZeros = [&] {
-      if (zeros > 0) {
-        const double rank = next + (zeros - 1) / 2;
-        for (int k = 0; k < nGroups; ++k) rankSum[k] += rank * zerosIn[k];
-        tie += zeros * zeros * zeros - zeros;
-        next += zeros;
+  parallelChunks(nGenes, 256, [&](const auto& next) {
+    std::vector<std::uint64_t> keys, scratch;
+    std::vector<double> zerosIn(nGroups);
+    std::int64_t first = 0, last = 0;
+    while (next(first, last))
+      for (std::int64_t g = first; g < last; ++g) {
+        // (value, group) of included cells with a non-zero value, packed into one integer whose order is the
+        // value's.
+        keys.clear();
+        for (auto p = csc.indptr[g]; p < csc.indptr[g + 1]; ++p) {
+          const std::int32_t label = labels[csc.cells[p]];
+          if (csc.values[p] != 0 && label >= 0)
+            keys.push_back(static_cast<std::uint64_t>(orderedBits(csc.values[p])) << 32 | static_cast<std::uint32_t>(label));
+        }
+        sortByValue(keys, scratch);
+        double* rankSum = &r.rankSum[g * nGroups];
+        double* valueSum = &r.valueSum[g * nGroups];
+        double* nonZero = &r.nonZero[g * nGroups];
+        std::copy(groupSize.begin(), groupSize.end(), zerosIn.begin());  // cells of each group at zero
+        for (const auto key : keys) zerosIn[key & 0xFFFFFFFFu] -= 1;
+        const double zeros = nIncluded - static_cast<double>(keys.size());
+        // Walk the merged order: negatives, the zero block, positives. `rankNext` = rank of the next position
+        // (1-based).
+        double rankNext = 1, tie = 0;
+        bool zerosPlaced = false;
+        auto placeZeros = [&] {
+          if (zeros > 0) {
+            const double rank = rankNext + (zeros - 1) / 2;
+            for (int k = 0; k < nGroups; ++k) rankSum[k] += rank * zerosIn[k];
+            tie += zeros * zeros * zeros - zeros;
+            rankNext += zeros;
+          }
+          zerosPlaced = true;
+        };
+        std::size_t i = 0;
+        while (i < keys.size()) {
+          const std::uint32_t bits = static_cast<std::uint32_t>(keys[i] >> 32);
+          const float value = valueOf(bits);
+          if (!zerosPlaced && value > 0) placeZeros();
+          std::size_t j = i;
+          while (j < keys.size() && static_cast<std::uint32_t>(keys[j] >> 32) == bits) ++j;
+          const double t = static_cast<double>(j - i);
+          const double rank = rankNext + (t - 1) / 2;
+          for (std::size_t q = i; q < j; ++q) {
+            const auto k = static_cast<int>(keys[q] & 0xFFFFFFFFu);
+            rankSum[k] += rank;
+            valueSum[k] += value;
+            nonZero[k] += 1;
+          }
+          tie += t * t * t - t;
+          rankNext += t;
+          i = j;
+        }
+        if (!zerosPlaced) placeZeros();
+        r.tieTerm[g] = tie;
       }
-      zerosPlaced = true;
-    };
-    std::size_t i = 0;
-    while (i < entries.size()) {
-      if (!zerosPlaced && entries[i].first > 0) placeZeros();
-      std::size_t j = i;
-      while (j < entries.size() && entries[j].first == entries[i].first) ++j;
-      const double t = static_cast<double>(j - i);
-      const double rank = next + (t - 1) / 2;
-      for (std::size_t q = i; q < j; ++q) {
-        const int k = labels[entries[q].second];
-        rankSum[k] += rank;
-        valueSum[k] += entries[q].first;
-        nonZero[k] += 1;
-      }
-      tie += t * t * t - t;
-      next += t;
-      i = j;
-    }
-    if (!zerosPlaced) placeZeros();
-    r.tieTerm[g] = tie;
-  }
+  });
   return r;
 }
 
@@ -143,7 +178,7 @@ MarkerComparison compare(const RankSums& r, std::int64_t nGenes, int nGroups, in
 
 std::vector<MarkerComparison> markersVersusRest(const data::CountMatrix& values, const std::vector<std::int32_t>& labels,
                                                 const std::vector<std::string>& groupNames,
-                                                const MarkerOptions& options) {
+                                                const MarkerOptions& options, const CscStorage* columns) {
   if (static_cast<std::int64_t>(labels.size()) != values.nObs())
     throw std::invalid_argument("markersVersusRest: one label per cell needed");
   const int nGroups = static_cast<int>(groupNames.size());
@@ -158,14 +193,16 @@ std::vector<MarkerComparison> markersVersusRest(const data::CountMatrix& values,
   }
   if (nGroups < 2) throw InputError({}, "marker genes need at least 2 groups, got " + std::to_string(nGroups),
                                     "cluster with a higher resolution, or compare two groups");
-  const CscStorage csc = toCsc(values);
-  const RankSums r = rankSums(csc, values.nGenes(), labels, nGroups, size, included);
-  std::vector<MarkerComparison> out;
-  for (int k = 0; k < nGroups; ++k) {
-    out.push_back(compare(r, values.nGenes(), nGroups, k, -1, size, options));
-    out.back().group = groupNames[k];
-    out.back().reference = "rest";
-  }
+  const CscStorage own = columns ? CscStorage() : toCsc(values);
+  const RankSums r = rankSums(columns ? *columns : own, values.nGenes(), labels, nGroups, size, included);
+  std::vector<MarkerComparison> out(nGroups);
+  parallelFor(0, nGroups, 1, [&](std::int64_t first, std::int64_t last) {
+    for (std::int64_t k = first; k < last; ++k) {
+      out[k] = compare(r, values.nGenes(), nGroups, static_cast<int>(k), -1, size, options);
+      out[k].group = groupNames[k];
+      out[k].reference = "rest";
+    }
+  });
   return out;
 }
 

@@ -12,6 +12,7 @@
 
 #include "core/data/count_matrix.h"
 #include "core/data/table.h"
+#include "core/singlecell/sparse_stats.h"
 
 namespace diffbio::sc {
 
@@ -28,10 +29,12 @@ struct MarkerComparison {
 };
 
 // Every group against all other cells. `labels`: one per cell, -1 = not part of any group (left out).
+// `columns`: logValues gene-major (toCsc) when the caller has them already; the results are the same without.
 std::vector<MarkerComparison> markersVersusRest(const data::CountMatrix& logValues,
                                                 const std::vector<std::int32_t>& labels,
                                                 const std::vector<std::string>& groupNames,
-                                                const MarkerOptions& options = {});
+                                                const MarkerOptions& options = {},
+                                                const CscStorage* columns = nullptr);
 // Cells where `inGroup` is 1 against cells where `inReference` is 1 (a cell in both is an InputError).
 MarkerComparison markersTwoGroups(const data::CountMatrix& logValues, const std::vector<std::uint8_t>& inGroup,
                                   const std::vector<std::uint8_t>& inReference, const std::string& groupName,

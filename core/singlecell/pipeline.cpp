@@ -7,6 +7,7 @@
 #include "core/singlecell/scale.h"
 #include "core/singlecell/umap_layout.h"
 #include "core/util/error.h"
+#include "core/util/stage_profile.h"
 
 namespace diffbio::sc {
 
@@ -64,24 +65,33 @@ PipelineResult runPipeline(const data::CountMatrix& counts, const PipelineOption
   r.keptGenes = passingGenes(geneQc(cells), o.geneFilter);
   if (r.keptGenes.empty())
     throw InputError({}, "no gene passes the gene filter", "lower --min-cells, or check that the matrix has counts");
-  data::CountMatrix geneSubset;
   const bool allGenes = r.keptGenes.size() == static_cast<std::size_t>(cells.nGenes());
-  if (!allGenes) geneSubset = cells.selectGenes(r.keptGenes);
-  const data::CountMatrix& filtered = allGenes ? cells : geneSubset;
-  const auto n = filtered.nObs();
+  const auto n = cells.nObs();
 
   clock.begin("normalise");
-  r.logNormalized = logNormalize(filtered, o.targetSum);
+  // The kept genes are normalised straight from the counts; the filtered counts themselves are copied only for
+  // seurat_v3, which ranks genes on them.
+  r.logNormalized = allGenes ? logNormalize(cells, o.targetSum) : logNormalizeGenes(cells, r.keptGenes, o.targetSum);
 
   clock.begin("hvg");
   HvgOptions hvgOptions;
   hvgOptions.flavor = o.hvgFlavor;
   hvgOptions.nTopGenes = std::min<std::int64_t>(o.nTopGenes, r.logNormalized.nGenes());
-  // seurat_v3 ranks genes on the raw counts (of the kept cells and genes), the other flavours on log1p values; the
-  // filtered count copies are released only after this step.
-  r.hvg = highlyVariableGenes(hvgFlavorNeedsCounts(o.hvgFlavor) ? filtered : r.logNormalized, hvgOptions);
+  // The log values gene-major, built once for the HVG moments, the scaling and the marker ranks (kept until the
+  // markers: ~240 MB for 50,000 cells, against a transposition more).
+  const bool hvgOnCounts = hvgFlavorNeedsCounts(o.hvgFlavor);
+  const CscStorage columns = [&] {
+    const ScopedStage stage("sc: gene-major copy");
+    return toCsc(r.logNormalized);
+  }();
+  if (hvgOnCounts) {
+    // seurat_v3 ranks genes on the raw counts of the kept cells and genes.
+    const data::CountMatrix filtered = allGenes ? data::CountMatrix() : selectGenesParallel(cells, r.keptGenes);
+    r.hvg = highlyVariableGenes(allGenes ? cells : filtered, hvgOptions);
+  } else {
+    r.hvg = highlyVariableGenes(r.logNormalized, hvgOptions, &columns);
+  }
   cellSubset = data::CountMatrix();
-  geneSubset = data::CountMatrix();
   r.hvgGenes = r.hvg.selected();
   if (r.hvgGenes.size() < 2) {
     r.notes.push_back("only " + std::to_string(r.hvgGenes.size()) +
@@ -91,7 +101,10 @@ PipelineResult runPipeline(const data::CountMatrix& counts, const PipelineOption
   }
 
   clock.begin("scale+pca");
-  const DenseF scaled = scaleGenes(r.logNormalized, r.hvgGenes);
+  const DenseF scaled = [&] {
+    const ScopedStage stage("sc: scale");
+    return scaleGenes(r.logNormalized, r.hvgGenes, ScaleOptions{}, columns.indptr.empty() ? nullptr : &columns);
+  }();
   PcaOptions pcaOptions;
   const int maxPcs = static_cast<int>(std::min<std::int64_t>(n - 1, static_cast<std::int64_t>(r.hvgGenes.size())));
   pcaOptions.nComponents = std::min(o.nPcs, maxPcs);
@@ -99,7 +112,10 @@ PipelineResult runPipeline(const data::CountMatrix& counts, const PipelineOption
     r.notes.push_back("n_pcs capped at " + std::to_string(pcaOptions.nComponents) + " (" + std::to_string(n) +
                       " cells, " + std::to_string(r.hvgGenes.size()) + " genes)");
   pcaOptions.seed = o.seed;
-  r.pca = pca(scaled, pcaOptions);
+  {
+    const ScopedStage stage("sc: pca");
+    r.pca = pca(scaled, pcaOptions);
+  }
 
   clock.begin("neighbors");
   KnnOptions knnOptions;
@@ -107,8 +123,14 @@ PipelineResult runPipeline(const data::CountMatrix& counts, const PipelineOption
   if (knnOptions.k < o.nNeighbors)
     r.notes.push_back("n_neighbors capped at " + std::to_string(knnOptions.k) + " (" + std::to_string(n) + " cells)");
   knnOptions.seed = o.seed;
-  r.knn = nearestNeighbors(r.pca.scores, knnOptions);
-  r.graph = fuzzySimplicialSet(r.knn);
+  {
+    const ScopedStage stage("sc: kNN");
+    r.knn = nearestNeighbors(r.pca.scores, knnOptions);
+  }
+  {
+    const ScopedStage stage("sc: fuzzy graph");
+    r.graph = fuzzySimplicialSet(r.knn);
+  }
 
   clock.begin("leiden");
   LeidenOptions leidenOptions;
@@ -128,7 +150,7 @@ PipelineResult runPipeline(const data::CountMatrix& counts, const PipelineOption
     if (r.clusters.nClusters >= 2) {
       std::vector<std::string> names;
       for (int c = 0; c < r.clusters.nClusters; ++c) names.push_back(std::to_string(c));
-      r.markers = markersVersusRest(r.logNormalized, r.clusters.membership, names);
+      r.markers = markersVersusRest(r.logNormalized, r.clusters.membership, names, MarkerOptions{}, &columns);
     } else {
       r.notes.push_back("one cluster only: no marker genes (raise --resolution)");
     }

@@ -9,6 +9,7 @@
 #include <Eigen/Core>
 
 #include "core/data/count_matrix.h"
+#include "core/singlecell/sparse_stats.h"
 
 namespace diffbio::sc {
 
@@ -19,8 +20,9 @@ struct ScaleOptions {
   double maxValue = 10;  // <= 0: no clipping
 };
 
-// Columns in the order of `genes`.
+// Columns in the order of `genes`. `columns`: `values` gene-major (toCsc) when the caller has them already: then
+// nothing is copied and the work is parallel; the result is the same.
 DenseF scaleGenes(const data::CountMatrix& values, const std::vector<std::int64_t>& genes,
-                  const ScaleOptions& options = {});
+                  const ScaleOptions& options = {}, const CscStorage* columns = nullptr);
 
 }  // namespace diffbio::sc

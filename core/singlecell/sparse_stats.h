@@ -27,6 +27,14 @@ struct CscStorage {
   std::vector<std::int32_t> cells;
   std::vector<float> values;
 };
+// Parallel over cells; the result does not depend on the thread count.
 CscStorage toCsc(const data::CountMatrix& matrix);
+
+// geneMeanVariance from the gene-major view of an nObs-row matrix: the same sums in the same order (each gene's
+// cells in increasing order), so the same bits, computed in parallel over genes.
+// With `genes`, the moments of those columns only, in that order.
+GeneMoments geneMeanVariance(const CscStorage& columns, std::int64_t nObs,
+                             ValueTransform transform = ValueTransform::None,
+                             const std::vector<std::int64_t>* genes = nullptr);
 
 }  // namespace diffbio::sc

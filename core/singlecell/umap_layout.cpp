@@ -6,13 +6,23 @@
 #include <Spectra/SymEigsSolver.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
 #include <cmath>
 #include <numeric>
 #include <random>
 #include <string>
 #include <stdexcept>
+#include <thread>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 #include "core/util/parallel.h"
+#include "core/util/stage_profile.h"
 
 namespace diffbio::sc {
 
@@ -194,6 +204,7 @@ Eigen::MatrixXd spectralLayout(const CellGraph& g, int dim, std::uint64_t seed) 
 namespace {
 
 constexpr int kMaxDimensions = 16;
+constexpr std::int64_t kCellsPerChunk = 64;
 
 // The edges kept for the optimisation, in the graph's CSR order (row = head), with umap-learn's sampling schedule:
 // an edge of weight w is sampled every max_weight / w epochs, and draws negative_sample_rate negatives per sample.
@@ -288,65 +299,138 @@ void optimizeSequential(std::vector<float>& emb, std::int64_t n, int dim, int ep
   }
 }
 
+// A barrier for the threads of one team that spins only briefly, then sleeps. OpenMP's barrier spins for up to
+// GOMP_SPINCOUNT (300,000) iterations: on a shared machine, a waiting thread then burns the time slice its
+// partner needs to finish, and 500 epochs made the layout 3-7 times slower under load (0.45 s idle, 2.8-3.1 s with
+// two other busy processes; OMP_WAIT_POLICY=passive gave 0.9-1.2 s). Spinning for about the time one chunk of
+// cells takes keeps the idle case as fast.
+class SleepingBarrier {
+ public:
+  explicit SleepingBarrier(int count) : count_(count) {}
+  // `last` runs in the last thread to arrive, before the others go on.
+  template <typename Last>
+  void wait(const Last& last) {
+    const std::uint64_t generation = generation_.load(std::memory_order_acquire);
+    if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == count_) {
+      last();
+      arrived_.store(0, std::memory_order_relaxed);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        generation_.store(generation + 1, std::memory_order_release);
+      }
+      wake_.notify_all();
+      return;
+    }
+    for (int spin = 0; spin < kSpins; ++spin) {
+      if (generation_.load(std::memory_order_acquire) != generation) return;
+#if defined(__x86_64__) || defined(__i386__)
+      _mm_pause();
+#else
+      std::this_thread::yield();
+#endif
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    wake_.wait(lock, [&] { return generation_.load(std::memory_order_acquire) != generation; });
+  }
+
+ private:
+  static constexpr int kSpins = 2000;  // ~10-50 microseconds of pause instructions
+  const int count_;
+  std::atomic<int> arrived_{0};
+  std::atomic<std::uint64_t> generation_{0};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+};
+
 // uwot's batch mode: each epoch every cell's update is summed from the positions at the start of the epoch, then
 // all cells move at once by Adam (uwot's defaults beta1 0.5, beta2 0.9, eps 1e-7; learning rate decaying
 // linearly). A cell gathers its own edges only: the graph is symmetric, so edge (j, i) is sampled in the same
 // epochs as (i, j) and pulls i exactly as (i, j) does (umap-learn moves both ends of each of the two) — twice the
 // edge's own pull. Negatives come from a counter-based generator keyed by (seed, epoch, edge, draw). Every cell's
 // sum is computed in one fixed order by one thread and written to a second buffer, so the layout is the same for
-// any number of threads; one parallel loop per epoch.
+// any number of threads.
+// One team runs all epochs, meeting at a SleepingBarrier after each. Within an epoch, cells go out in small chunks
+// on demand rather than one half per thread, so a thread that loses its core for a moment does not hold up the
+// epoch's end with its whole half.
+// `Dim` > 0 fixes the dimension at compile time (2 is by far the commonest): the gradient then lives in registers
+// and the per-dimension loops unroll; the arithmetic and its order are the same as with the run-time `dim`.
+template <int Dim>
 void optimizeBatch(std::vector<float>& emb, std::int64_t n, int dim, int epochs, EdgeSchedule& s,
                    const UmapGradient& grad, double learningRate, std::uint64_t seed) {
+  const int D = Dim > 0 ? Dim : dim;
   const std::size_t size = emb.size();
   std::vector<float> next(size), moment1(size, 0.0f), moment2(size, 0.0f);
   constexpr double beta1 = 0.5, beta2 = 0.9, eps = 1e-7;
   const float b1 = static_cast<float>(1 - beta1), b2 = static_cast<float>(1 - beta2);
   const std::uint64_t seedKey = mix64(seed ^ 0xA0761D6478BD642FULL);
-  double beta1t = 1, beta2t = 1;
-  for (int epoch = 0; epoch < epochs; ++epoch) {
-    beta1t *= beta1;
-    beta2t *= beta2;
-    const double alpha = learningRate * (1.0 - static_cast<double>(epoch) / epochs);
-    const float scale = static_cast<float>(alpha * std::sqrt(1 - beta2t) / (1 - beta1t));
-    const float epsScaled = static_cast<float>(eps * std::sqrt(1 - beta2t));
-    const std::uint64_t epochKey = mix64(seedKey + static_cast<std::uint64_t>(epoch));
-    parallelFor(0, n, 256, [&](std::int64_t first, std::int64_t last) {
-      float g[kMaxDimensions];
-      for (std::int64_t i = first; i < last; ++i) {
-        const float* current = &emb[static_cast<std::size_t>(i) * dim];
-        for (int d = 0; d < dim; ++d) g[d] = 0;
-        for (std::int64_t e = s.rowStart[i]; e < s.rowStart[i + 1]; ++e) {
-          if (s.nextSample[e] > epoch) continue;
-          const float* other = &emb[static_cast<std::size_t>(s.tail[e]) * dim];
-          float d2 = 0;
-          for (int d = 0; d < dim; ++d) d2 += (current[d] - other[d]) * (current[d] - other[d]);
-          const float coeff = d2 > 0 ? grad.attraction(d2) : 0.0f;
-          for (int d = 0; d < dim; ++d) g[d] += 2.0f * clip4(coeff * (current[d] - other[d]));
-          s.nextSample[e] += s.perSample[e];
-          const int negatives = static_cast<int>((epoch - s.nextNegative[e]) / s.perNegative[e]);
-          const std::uint64_t edgeKey = mix64(epochKey ^ (static_cast<std::uint64_t>(e) * 0xD6E8FEB86659FD93ULL));
-          for (int q = 0; q < negatives; ++q) {
-            const std::int64_t k = uniformCell(mix64(edgeKey + static_cast<std::uint64_t>(q)), n);
-            if (k == i) continue;
-            other = &emb[static_cast<std::size_t>(k) * dim];
-            d2 = 0;
-            for (int d = 0; d < dim; ++d) d2 += (current[d] - other[d]) * (current[d] - other[d]);
-            if (d2 <= 0) continue;
-            const float rep = grad.repulsion(d2);
-            for (int d = 0; d < dim; ++d) g[d] += clip4(rep * (current[d] - other[d]));
+  const std::int64_t nChunks = (n + kCellsPerChunk - 1) / kCellsPerChunk;
+  const int threads =
+      omp_in_parallel() ? 1 : static_cast<int>(std::max<std::int64_t>(1, std::min<std::int64_t>(parallelThreads(), nChunks)));
+  std::atomic<std::int64_t> claimed{0};
+  std::unique_ptr<SleepingBarrier> barrier;
+  const std::int32_t* const tails = s.tail.data();
+  double* const nextSample = s.nextSample.data();
+  double* const nextNegative = s.nextNegative.data();
+  const double* const perSample = s.perSample.data();
+  const double* const perNegative = s.perNegative.data();
+#pragma omp parallel num_threads(threads)
+  {
+#pragma omp single
+    barrier = std::make_unique<SleepingBarrier>(omp_get_num_threads());
+    // Every thread keeps the same running products, so all see the same epoch constants.
+    double beta1t = 1, beta2t = 1;
+    for (int epoch = 0; epoch < epochs; ++epoch) {
+      beta1t *= beta1;
+      beta2t *= beta2;
+      const double alpha = learningRate * (1.0 - static_cast<double>(epoch) / epochs);
+      const float scale = static_cast<float>(alpha * std::sqrt(1 - beta2t) / (1 - beta1t));
+      const float epsScaled = static_cast<float>(eps * std::sqrt(1 - beta2t));
+      const std::uint64_t epochKey = mix64(seedKey + static_cast<std::uint64_t>(epoch));
+      const double epochValue = epoch;
+      // The positions alternate between the two buffers: read one, write the other.
+      const float* const base = (epoch % 2 == 0 ? emb : next).data();
+      float* const out = (epoch % 2 == 0 ? next : emb).data();
+      for (std::int64_t chunk = claimed.fetch_add(1, std::memory_order_relaxed); chunk < nChunks;
+           chunk = claimed.fetch_add(1, std::memory_order_relaxed)) {
+        const std::int64_t first = chunk * kCellsPerChunk, last = std::min(n, first + kCellsPerChunk);
+        for (std::int64_t i = first; i < last; ++i) {
+          float g[Dim > 0 ? Dim : kMaxDimensions];
+          const float* current = base + static_cast<std::size_t>(i) * D;
+          for (int d = 0; d < D; ++d) g[d] = 0;
+          for (std::int64_t e = s.rowStart[i]; e < s.rowStart[i + 1]; ++e) {
+            if (nextSample[e] > epochValue) continue;
+            const float* other = base + static_cast<std::size_t>(tails[e]) * D;
+            float d2 = 0;
+            for (int d = 0; d < D; ++d) d2 += (current[d] - other[d]) * (current[d] - other[d]);
+            const float coeff = d2 > 0 ? grad.attraction(d2) : 0.0f;
+            for (int d = 0; d < D; ++d) g[d] += 2.0f * clip4(coeff * (current[d] - other[d]));
+            nextSample[e] += perSample[e];
+            const int negatives = static_cast<int>((epochValue - nextNegative[e]) / perNegative[e]);
+            const std::uint64_t edgeKey = mix64(epochKey ^ (static_cast<std::uint64_t>(e) * 0xD6E8FEB86659FD93ULL));
+            for (int q = 0; q < negatives; ++q) {
+              const std::int64_t k = uniformCell(mix64(edgeKey + static_cast<std::uint64_t>(q)), n);
+              if (k == i) continue;
+              other = base + static_cast<std::size_t>(k) * D;
+              d2 = 0;
+              for (int d = 0; d < D; ++d) d2 += (current[d] - other[d]) * (current[d] - other[d]);
+              if (d2 <= 0) continue;
+              const float rep = grad.repulsion(d2);
+              for (int d = 0; d < D; ++d) g[d] += clip4(rep * (current[d] - other[d]));
+            }
+            nextNegative[e] += negatives * perNegative[e];
           }
-          s.nextNegative[e] += negatives * s.perNegative[e];
-        }
-        for (int d = 0; d < dim; ++d) {
-          const std::size_t p = static_cast<std::size_t>(i) * dim + d;
-          moment1[p] += b1 * (g[d] - moment1[p]);
-          moment2[p] += b2 * (g[d] * g[d] - moment2[p]);
-          next[p] = current[d] + scale * moment1[p] / (std::sqrt(moment2[p]) + epsScaled);
+          for (int d = 0; d < D; ++d) {
+            const std::size_t p = static_cast<std::size_t>(i) * D + d;
+            moment1[p] += b1 * (g[d] - moment1[p]);
+            moment2[p] += b2 * (g[d] * g[d] - moment2[p]);
+            out[p] = current[d] + scale * moment1[p] / (std::sqrt(moment2[p]) + epsScaled);
+          }
         }
       }
-    });
-    emb.swap(next);
+      barrier->wait([&] { claimed.store(0, std::memory_order_relaxed); });
+    }
   }
+  if (epochs % 2 == 1) emb.swap(next);  // the last epoch wrote `next`
 }
 
 }  // namespace
@@ -362,6 +446,7 @@ Eigen::MatrixXd umapLayout(const CellGraph& g, const UmapOptions& o) {
 
   Eigen::MatrixXd init;
   if (o.spectralInit && n > 1) {
+    const ScopedStage stage("umap: spectral initialisation");
     init = spectralLayout(g, dim, o.seed);
     for (Eigen::Index i = 0; i < init.size(); ++i) init.data()[i] += 1e-4 * rng.normal();
   } else {
@@ -384,8 +469,11 @@ Eigen::MatrixXd umapLayout(const CellGraph& g, const UmapOptions& o) {
   grad.b = static_cast<float>(curve.b);
   grad.attract = -2.0f * grad.a * grad.b;
   grad.repulse = static_cast<float>(2.0 * o.repulsionStrength * curve.b);
-  if (o.optimizer == UmapOptimizer::Batch)
-    optimizeBatch(emb, n, dim, epochs, schedule, grad, o.learningRate, o.seed);
+  const ScopedStage stage("umap: optimisation");
+  if (o.optimizer == UmapOptimizer::Batch && dim == 2)
+    optimizeBatch<2>(emb, n, dim, epochs, schedule, grad, o.learningRate, o.seed);
+  else if (o.optimizer == UmapOptimizer::Batch)
+    optimizeBatch<0>(emb, n, dim, epochs, schedule, grad, o.learningRate, o.seed);
   else
     optimizeSequential(emb, n, dim, epochs, schedule, grad, o.learningRate, rng.next());
   Eigen::MatrixXd out(n, dim);

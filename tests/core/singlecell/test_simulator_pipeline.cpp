@@ -1,6 +1,7 @@
 // The Splatter-like simulator and the whole pipeline on its output:
 //  - the same seed gives the same counts; library sizes follow the requested log-normal;
 //  - runPipeline recovers the simulated groups (ARI >= 0.9) and gives every cell a finite UMAP position;
+//  - runPipeline gives the same bits with 1 and 2 threads, from the normalised values to the UMAP and markers;
 //  - tiny inputs (4 cells) run with capped n_pcs / n_neighbors and say so; 2 cells are an InputError.
 #include <QtTest/QtTest>
 
@@ -9,6 +10,8 @@
 #include "core/singlecell/metrics.h"
 #include "core/singlecell/pipeline.h"
 #include "core/singlecell/simulator.h"
+#include "core/util/parallel.h"
+#include "core/util/threads.h"
 #include "tests/test_support.h"
 
 using namespace diffbio;
@@ -51,6 +54,40 @@ class TestSimulatorPipeline : public QObject {
     QVERIFY(r.umap.allFinite());
     QCOMPARE(static_cast<int>(r.markers.size()), r.clusters.nClusters);
     QCOMPARE(r.pca.scores.cols(), Eigen::Index(50));
+  }
+
+  // Every step gives the same bits with 1 and 2 threads: normalised values, HVGs, PCA (the range finder's products
+  // go in fixed blocks), neighbours, clusters, the UMAP layout and the markers.
+  void pipelineIsIndependentOfTheThreadCount() {
+    sc::SimulationOptions o;
+    o.nCells = 1200;
+    o.nGenes = 3000;
+    o.nGroups = 4;
+    o.seed = 5;
+    const auto sim = sc::simulateCounts(o);
+    sc::PipelineOptions options;
+    options.umapEpochs = 100;
+    // configureThreads sets both the core's loops and OpenMP's own count (which Eigen's products follow), as
+    // DIFFBIO_THREADS / --threads do.
+    const int threads = parallelThreads();
+    configureThreads(1);
+    const auto one = sc::runPipeline(sim.counts, options);
+    configureThreads(2);
+    const auto two = sc::runPipeline(sim.counts, options);
+    configureThreads(threads);
+    QVERIFY(one.logNormalized.sameValues(two.logNormalized));
+    QVERIFY(one.hvgGenes == two.hvgGenes);
+    QCOMPARE(one.pca.scores.cols(), Eigen::Index(50));
+    QVERIFY(one.pca.scores == two.pca.scores);
+    QVERIFY(one.knn.indices == two.knn.indices);
+    QVERIFY(one.clusters.membership == two.clusters.membership);
+    QVERIFY(one.umap == two.umap);
+    QCOMPARE(one.markers.size(), two.markers.size());
+    for (std::size_t k = 0; k < one.markers.size(); ++k) {
+      QVERIFY(one.markers[k].scores == two.markers[k].scores);
+      QVERIFY(one.markers[k].pvaluesAdjusted == two.markers[k].pvaluesAdjusted);
+      QVERIFY(one.markers[k].order == two.markers[k].order);
+    }
   }
 
   void tinyInputsAreCappedAndExplained() {
