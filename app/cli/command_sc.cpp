@@ -242,6 +242,7 @@ int runSc(const std::vector<std::string>& args) {
     io::writeH5ad(annData, (out / "result.h5ad").string());
   }
   if (!parsed.flag("no-figures")) {
+    const ScopedStage stage("sc: write figures");
     writeFigure(barcodes, result, (out / "umap_clusters.png").string());
     if (!result.markers.empty()) writeMarkerDots(result, (out / "marker_dots.png").string());
   }
