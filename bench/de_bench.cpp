@@ -36,6 +36,7 @@
 #include "core/io/count_readers.h"
 #include "core/io/sample_sheet.h"
 #include "core/stats/deseq.h"
+#include "core/stats/deseq_steps.h"
 #include "core/util/parallel.h"
 #include "core/util/threads.h"
 
@@ -152,13 +153,18 @@ Timing timeInProcess(const Dataset& d, const Loaded& l, const std::string& sizeF
   designOptions.references[factor] = denominator;
   const data::Design design(d.design, l.sheet, designOptions);
   const Eigen::VectorXd contrast = design.contrast(d.contrast);
-  const auto& dense = l.counts.matrix.isSparse() ? l.counts.matrix.toDense().dense() : l.counts.matrix.dense();
+  // The experiment is assembled once, as `diffbio de` does before it starts its compute clock.
+  stats::DeExperiment experiment;
+  experiment.counts = l.counts.matrix.isSparse() ? l.counts.matrix.toDense().dense() : l.counts.matrix.dense();
+  experiment.geneNames = l.counts.matrix.geneNames();
+  experiment.modelMatrix = design.modelMatrix();
+  experiment.contrast = contrast;
   stats::DeseqOptions options;
   options.sizeFactors = sizeFactors;
   std::vector<double> seconds;
   for (int r = 0; r < runs; ++r) {
     const auto start = Clock::now();
-    const stats::DeseqRun run = stats::runDeseq(dense, l.counts.matrix.geneNames(), design.modelMatrix(), contrast, options);
+    const stats::DeseqRun run = stats::runDeseq(experiment, options);
     seconds.push_back(secondsSince(start));
     if (r == 0 && !run.notes.empty()) note = run.notes.front();
   }
