@@ -9,17 +9,30 @@ namespace diffbio::sc {
 
 namespace {
 
+// Per gene: the standard deviation divided by (1 for a constant gene) and the centre subtracted (0 unless
+// zero-centring), from the genes' moments.
+struct GeneScaling {
+  std::vector<double> sd, center;
+};
+
+GeneScaling scalingFrom(const GeneMoments& moments, const ScaleOptions& options) {
+  const std::size_t m = moments.mean.size();
+  GeneScaling s{std::vector<double>(m), std::vector<double>(m)};
+  for (std::size_t j = 0; j < m; ++j) {
+    s.sd[j] = std::sqrt(moments.variance[j]);
+    if (s.sd[j] == 0) s.sd[j] = 1;
+    s.center[j] = options.zeroCenter ? moments.mean[j] : 0.0;
+  }
+  return s;
+}
+
 // From the gene-major view: the same moments (same sums in the same order) and the same float values as below.
 DenseF scaleFromColumns(const CscStorage& csc, std::int64_t n, const std::vector<std::int64_t>& genes,
                         const ScaleOptions& options) {
-  const GeneMoments moments = geneMeanVariance(csc, n, ValueTransform::None, &genes);
+  const GeneScaling scaling = scalingFrom(geneMeanVariance(csc, n, ValueTransform::None, &genes), options);
+  const std::vector<double>& sd = scaling.sd;
+  const std::vector<double>& center = scaling.center;
   const auto m = static_cast<std::int64_t>(genes.size());
-  std::vector<double> sd(m), center(m);
-  for (std::int64_t j = 0; j < m; ++j) {
-    sd[j] = std::sqrt(moments.variance[j]);
-    if (sd[j] == 0) sd[j] = 1;
-    center[j] = options.zeroCenter ? moments.mean[j] : 0.0;
-  }
   DenseF out(n, m);
   const float cap = options.maxValue > 0 ? static_cast<float>(options.maxValue) : 0.0f;
   parallelFor(0, n, 256, [&](std::int64_t first, std::int64_t last) {
@@ -47,15 +60,11 @@ DenseF scaleGenes(const data::CountMatrix& values, const std::vector<std::int64_
                   const ScaleOptions& options, const CscStorage* columns) {
   if (columns && values.isSparse()) return scaleFromColumns(*columns, values.nObs(), genes, options);
   const data::CountMatrix subset = values.selectGenes(genes);
-  const GeneMoments moments = geneMeanVariance(subset);
+  const GeneScaling scaling = scalingFrom(geneMeanVariance(subset), options);
+  const std::vector<double>& sd = scaling.sd;
+  const std::vector<double>& center = scaling.center;
   const auto n = subset.nObs();
   const auto m = subset.nGenes();
-  std::vector<double> sd(m), center(m);
-  for (std::int64_t g = 0; g < m; ++g) {
-    sd[g] = std::sqrt(moments.variance[g]);
-    if (sd[g] == 0) sd[g] = 1;
-    center[g] = options.zeroCenter ? moments.mean[g] : 0.0;
-  }
   DenseF out(n, m);
   for (std::int64_t i = 0; i < n; ++i)
     for (std::int64_t g = 0; g < m; ++g) out(i, g) = static_cast<float>(-center[g] / sd[g]);

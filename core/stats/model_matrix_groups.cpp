@@ -22,16 +22,4 @@ DesignGroups designGroups(const Eigen::MatrixXd& modelMatrix) {
   return groups;
 }
 
-void addGroupCrossProduct(const DesignGroups& groups, const Eigen::VectorXd& groupWeights, Eigen::MatrixXd& out) {
-  const Eigen::Index p = groups.rows.cols();
-  for (Eigen::Index g = 0; g < groups.count(); ++g) {
-    const double w = groupWeights[g];
-    for (Eigen::Index a = 0; a < p; ++a) {
-      const double wa = w * groups.rows(g, a);
-      if (wa == 0) continue;  // indicator designs: most entries are zero
-      for (Eigen::Index b = 0; b < p; ++b) out(a, b) += wa * groups.rows(g, b);
-    }
-  }
-}
-
 }  // namespace diffbio::stats

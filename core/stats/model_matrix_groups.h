@@ -15,7 +15,19 @@ struct DesignGroups {
 
 DesignGroups designGroups(const Eigen::MatrixXd& modelMatrix);
 
-// sum_g weight_g x_g x_g' over the groups: X'WX when weight_g sums the sample weights of group g.
-void addGroupCrossProduct(const DesignGroups& groups, const Eigen::VectorXd& groupWeights, Eigen::MatrixXd& out);
+// Adds sum_g weight_g x_g x_g' over the groups to `out` (p x p, fixed or dynamic size): X'WX when weight_g sums
+// the sample weights of group g. The weights are any vector expression with one entry per group.
+template <typename Weights, typename Matrix>
+void addGroupCrossProduct(const DesignGroups& groups, const Weights& groupWeights, Matrix& out) {
+  const Eigen::Index p = groups.rows.cols();
+  for (Eigen::Index g = 0; g < groups.count(); ++g) {
+    const double w = groupWeights[g];
+    for (Eigen::Index a = 0; a < p; ++a) {
+      const double wa = w * groups.rows(g, a);
+      if (wa == 0) continue;  // indicator designs: most entries are zero
+      for (Eigen::Index b = 0; b < p; ++b) out(a, b) += wa * groups.rows(g, b);
+    }
+  }
+}
 
 }  // namespace diffbio::stats

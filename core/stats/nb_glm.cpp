@@ -110,20 +110,12 @@ struct Workspace {
   GeneFit fit;
 };
 
-// sum_g w_g x_g x_g' (X'WX without the ridge), with the arithmetic of addGroupCrossProduct.
+// sum_g w_g x_g x_g' (X'WX without the ridge).
 template <int P>
 void groupCrossProduct(const DesignGroups& groups, const Eigen::VectorXd& groupWeights,
                        typename Workspace<P>::Matrix& out) {
-  const Eigen::Index p = groups.rows.cols();
   out.setZero();
-  for (Eigen::Index g = 0; g < groups.count(); ++g) {
-    const double w = groupWeights[g];
-    for (Eigen::Index a = 0; a < p; ++a) {
-      const double wa = w * groups.rows(g, a);
-      if (wa == 0) continue;  // indicator designs: most entries are zero
-      for (Eigen::Index b = 0; b < p; ++b) out(a, b) += wa * groups.rows(g, b);
-    }
-  }
+  addGroupCrossProduct(groups, groupWeights, out);
 }
 
 // mu_j = s_j exp(x_j' beta), floored at minMu (fitBeta's mu_hat); eta holds x_g' beta per group.
