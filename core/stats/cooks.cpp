@@ -215,24 +215,25 @@ class RobustDispersion {
         }
       }
     }
-    constexpr double kMinDispersion = 0.04;
-    for (Eigen::Index g = 0; g < width; ++g) {
-      const double mean = rowMean(normalized.col(g).data(), n_);
-      dispersion[g] = maxOrNaN((s.variance[g] - mean) / (mean * mean), kMinDispersion);
-    }
+    for (Eigen::Index g = 0; g < width; ++g) dispersion[g] = fromVariance(s.variance[g], normalized.col(g).data());
   }
 
   // One gene's normalised counts (n contiguous values); `values` and `squares` are scratch.
   double operator()(const double* column, std::vector<double>& values, std::vector<double>& squares) const {
-    constexpr double kMinDispersion = 0.04;  // not 1e-8: else the outlier's whole cell gets extreme distances
     double variance = -std::numeric_limits<double>::infinity();
     for (std::size_t c = 0; c < groups_.size(); ++c)
       variance = maxOrNaN(variance, trimmedVarianceOver(column, groups_[c], rules_[c], values, squares));
+    return fromVariance(variance, column);
+  }
+
+ private:
+  // The method-of-moments dispersion from a gene's largest cell variance and its mean over all n samples.
+  double fromVariance(double variance, const double* column) const {
+    constexpr double kMinDispersion = 0.04;  // not 1e-8: else the outlier's whole cell gets extreme distances
     const double mean = rowMean(column, n_);
     return maxOrNaN((variance - mean) / (mean * mean), kMinDispersion);
   }
 
- private:
   Eigen::Index n_;
   std::vector<std::vector<Eigen::Index>> groups_;
   std::vector<TrimRule> rules_;

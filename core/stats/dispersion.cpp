@@ -82,9 +82,8 @@ GeneWiseDispersions estimateGeneWiseDispersions(const Counts& counts, const Eige
   // With as many groups as coefficients the least-squares fit is the mean of each group: no n x n projection.
   const bool groupMeans = groups.count() == p;
   const Eigen::MatrixXd hat = groupMeans ? Eigen::MatrixXd() : hatMatrix(modelMatrix);
-  std::vector<double> inverseGroupSize(static_cast<std::size_t>(groups.count()), 0.0);
-  for (const int group : groups.groupOfSample) inverseGroupSize[static_cast<std::size_t>(group)] += 1;
-  for (double& size : inverseGroupSize) size = 1.0 / size;
+  std::vector<double> inverseGroupSize;
+  for (const auto& samples : groups.samplesOfGroup) inverseGroupSize.push_back(1.0 / static_cast<double>(samples.size()));
   const double meanInverseSizeFactor = sizeFactors.cwiseInverse().mean();
 
   GeneWiseDispersions out;

@@ -20,12 +20,9 @@ constexpr int kGridPoints = 20;
 }  // namespace
 
 DispersionPosterior::DispersionPosterior(const DesignGroups& groups, bool useCoxReid)
-    : useCoxReid_(useCoxReid), coxReid_(groups) {
+    : useCoxReid_(useCoxReid), coxReid_(groups), samplesOfGroup_(groups.samplesOfGroup) {
   groupW_.resize(groups.count());
   groupDW_.resize(groups.count());
-  membersOfGroup_.resize(static_cast<std::size_t>(groups.count()));
-  for (std::size_t j = 0; j < groups.groupOfSample.size(); ++j)
-    membersOfGroup_[static_cast<std::size_t>(groups.groupOfSample[j])].push_back(static_cast<Eigen::Index>(j));
 }
 
 void DispersionPosterior::setGene(const double* counts, Eigen::Index countStride, const double* mu,
@@ -99,8 +96,8 @@ void DispersionPosterior::prepare(double logAlpha) {
   for (Eigen::Index j = 0; j < n_; ++j) weights[j] = mu_[j] * inverse[j];  // w = 1 / (1/mu + alpha)
   // Per group: the sum of w and of dw/dalpha = -w^2, in four running sums (one chain of additions would wait on
   // each previous one).
-  for (std::size_t g = 0; g < membersOfGroup_.size(); ++g) {
-    const std::vector<Eigen::Index>& members = membersOfGroup_[g];
+  for (std::size_t g = 0; g < samplesOfGroup_.size(); ++g) {
+    const std::vector<int>& members = samplesOfGroup_[g];
     double sum[4] = {0, 0, 0, 0}, squares[4] = {0, 0, 0, 0};
     std::size_t k = 0;
     for (; k + 4 <= members.size(); k += 4) {

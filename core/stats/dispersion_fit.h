@@ -81,7 +81,7 @@ class DispersionPosterior {
   Eigen::VectorXd inverse1pMuAlpha_;  // 1 / (1 + mu_j alpha)
   Eigen::VectorXd weights_;           // w_j = mu_j / (1 + mu_j alpha)
   Eigen::VectorXd groupW_, groupDW_;  // per group: sum of w_j and of dw_j / dalpha
-  std::vector<std::vector<Eigen::Index>> membersOfGroup_;  // the samples of each design group
+  const std::vector<std::vector<int>>& samplesOfGroup_;  // the design groups' samples (DesignGroups)
   double coxReidValue_ = 0;
 };
 

@@ -16,6 +16,9 @@ DesignGroups designGroups(const Eigen::MatrixXd& modelMatrix) {
     }
     groups.groupOfSample[static_cast<std::size_t>(j)] = found;
   }
+  groups.samplesOfGroup.resize(firstRows.size());
+  for (std::size_t j = 0; j < groups.groupOfSample.size(); ++j)
+    groups.samplesOfGroup[static_cast<std::size_t>(groups.groupOfSample[j])].push_back(static_cast<int>(j));
   groups.rows.resize(static_cast<Eigen::Index>(firstRows.size()), modelMatrix.cols());
   for (std::size_t g = 0; g < firstRows.size(); ++g)
     groups.rows.row(static_cast<Eigen::Index>(g)) = modelMatrix.row(firstRows[g]);

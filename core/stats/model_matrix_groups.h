@@ -10,6 +10,8 @@ namespace diffbio::stats {
 struct DesignGroups {
   Eigen::MatrixXd rows;            // groups x coefficients
   std::vector<int> groupOfSample;  // index into rows for every sample
+  // The samples of each group, ascending: per-group sums over them add in sample order.
+  std::vector<std::vector<int>> samplesOfGroup;
   Eigen::Index count() const { return rows.rows(); }
 };
 

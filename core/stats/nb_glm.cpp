@@ -31,7 +31,6 @@ struct Design {
   explicit Design(const Eigen::MatrixXd& modelMatrix) : x(modelMatrix) {}
   const Eigen::MatrixXd& x;
   DesignGroups groups;          // distinct rows: the linear predictor and X'WX are computed per group
-  std::vector<std::vector<int>> samplesOfGroup;  // ascending: per-group sums keep the sample order in registers
   Eigen::VectorXd ridgeNat;     // lambda / log(2)^2: the log2-scale penalty moved to the natural-log scale
   Eigen::VectorXd ridgeLog2;
   bool interceptOnly = false;
@@ -125,9 +124,9 @@ void updateMeans(const Design& d, const GeneInput& g, const typename Workspace<P
   ws.eta.noalias() = d.groups.rows * beta;
   ws.expEta = ws.eta.array().exp();  // a reused buffer: no allocation per iteration
   bool anyFloored = false;
-  for (std::size_t group = 0; group < d.samplesOfGroup.size(); ++group) {
+  for (std::size_t group = 0; group < d.groups.samplesOfGroup.size(); ++group) {
     const double expEta = ws.expEta[static_cast<Eigen::Index>(group)];
-    for (const int j : d.samplesOfGroup[group]) {
+    for (const int j : d.groups.samplesOfGroup[group]) {
       const double m = g.sf[j] * expEta;
       const bool floored = m < minMu;
       ws.floored[static_cast<std::size_t>(j)] = floored;
@@ -141,9 +140,9 @@ void updateMeans(const Design& d, const GeneInput& g, const typename Workspace<P
 // Weights w = mu / (1 + alpha mu), their group sums and X'WX (without the ridge).
 template <int P>
 void updateWeights(const Design& d, const GeneInput& g, Workspace<P>& ws) {
-  for (std::size_t group = 0; group < d.samplesOfGroup.size(); ++group) {
+  for (std::size_t group = 0; group < d.groups.samplesOfGroup.size(); ++group) {
     double sum = 0;  // in sample order, as a running sum over all samples would add them
-    for (const int j : d.samplesOfGroup[group]) {
+    for (const int j : d.groups.samplesOfGroup[group]) {
       ws.w[j] = ws.mu[j] / (1.0 + g.alpha * ws.mu[j]);
       sum += ws.w[j];
     }
@@ -171,10 +170,10 @@ GeneFit& irls(const Design& d, const GeneInput& g, const NbGeneLikelihood& likel
     ++fit.iterations;
     // Weights, their group sums and the weighted working response in one pass (updateWeights' arithmetic), group
     // by group so that the sums stay in registers.
-    for (std::size_t group = 0; group < d.samplesOfGroup.size(); ++group) {
+    for (std::size_t group = 0; group < d.groups.samplesOfGroup.size(); ++group) {
       const double eta = ws.eta[static_cast<Eigen::Index>(group)];
       double sumW = 0, sumWz = 0;
-      for (const int j : d.samplesOfGroup[group]) {
+      for (const int j : d.groups.samplesOfGroup[group]) {
         const double mu = ws.mu[j];
         const double w = mu / (1.0 + g.alpha * mu);
         ws.w[j] = w;
@@ -379,10 +378,6 @@ GlmFit fitNegativeBinomialGlm(const Counts& counts, const Eigen::VectorXd& sizeF
   design.ridgeNat = design.ridgeLog2 / std::pow(std::log(2.0), 2);
   design.interceptOnly = isInterceptOnly(modelMatrix);
   design.groups = designGroups(modelMatrix);
-  design.samplesOfGroup.resize(static_cast<std::size_t>(design.groups.count()));
-  for (Eigen::Index j = 0; j < n; ++j)
-    design.samplesOfGroup[static_cast<std::size_t>(design.groups.groupOfSample[static_cast<std::size_t>(j)])].push_back(
-        static_cast<int>(j));
   Eigen::ColPivHouseholderQR<Eigen::MatrixXd> qr(modelMatrix);
   qr.setThreshold(1e-7);  // R's qr() tolerance
   design.fullRank = qr.rank() == p;
