@@ -164,7 +164,7 @@ int runDe(const std::vector<std::string>& args) {
 
   printSummary(run, options.results.alpha, std::cout);
   const double totalSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  std::cout << "wrote " << out << " (" << (options.reducedModelMatrix ? "LRT" : "Wald") << " test; compute "
+  std::cout << "wrote " << out << " (" << (experiment.reducedModelMatrix ? "LRT" : "Wald") << " test; compute "
             << computeSeconds << " s, total " << totalSeconds << " s)\n";
   return 0;
 }

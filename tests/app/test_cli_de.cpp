@@ -67,6 +67,21 @@ class CliDeTest : public QObject {
     QVERIFY(fs::exists(dir / "vst.tsv"));
   }
 
+  void likelihoodRatioTestWithReducedDesign() {
+    const auto dir = diffbio::test::scratchDir("cli_de_lrt");
+    const QString out = QString::fromStdString((dir / "results.tsv").string());
+    const Run run = runDiffbio({"de", "--counts", resource("pasilla_gene_counts.tsv.gz"), "--samples",
+                             resource("pasilla_sample_annotation.csv"), "--design", "~ type + condition",
+                             "--reduced", "~ type", "--contrast", "condition,treated,untreated", "--out", out});
+    QVERIFY2(run.exitCode == 0, qPrintable(run.err));
+    // DESeq2 1.38.3, nbinomLRT(reduced = ~type), results(alpha = 0.1) counted from
+    // design_type_condition_results_LRT_reduced_type.csv.gz: 1335 genes padj < 0.1 (618 up, 717 down), 3797 genes
+    // with a p-value but padj NA (independent filtering).
+    QVERIFY2(run.out.contains("genes with padj < 0.1: 1335 (618 up, 717 down)"), qPrintable(run.out));
+    QVERIFY(run.out.contains("low counts (independent filtering): 3797"));
+    QVERIFY2(run.out.contains("(LRT test;"), qPrintable(run.out));  // the summary names the test that ran
+  }
+
   void nonIntegerCountsAreRefusedUnlessRounded() {
     const auto dir = diffbio::test::scratchDir("cli_de_round");
     writeCounts(dir / "counts.tsv", true);
