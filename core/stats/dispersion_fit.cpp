@@ -5,6 +5,7 @@
 
 #include "core/stats/gamma_batch.h"
 #include "core/stats/nb_likelihood.h"
+#include "core/util/cpu_dispatch.h"
 #include "core/util/vector_math.h"
 
 namespace diffbio::stats {
@@ -78,7 +79,7 @@ void DispersionPosterior::fillGammaArguments() {
   }
 }
 
-void DispersionPosterior::prepare(double logAlpha) {
+DIFFBIO_AVX2_CLONES void DispersionPosterior::prepare(double logAlpha) {
   if (prepared_ && logAlpha == preparedLogAlpha_) return;
   prepared_ = true;
   preparedLogAlpha_ = logAlpha;
@@ -118,7 +119,7 @@ void DispersionPosterior::prepare(double logAlpha) {
   if (useCoxReid_) coxReidValue_ = coxReid_.value(groupW_.data());
 }
 
-double DispersionPosterior::value(double logAlpha) {
+DIFFBIO_AVX2_CLONES double DispersionPosterior::value(double logAlpha) {
   prepare(logAlpha);
   // Per sample: lgamma(y + size) - lgamma(size) - y log(mu + size) - size log(1 + mu alpha), where
   // log(mu + size) = log(size) + log(1 + mu alpha). A zero count leaves only the last term. The log-gamma
@@ -138,7 +139,7 @@ double DispersionPosterior::value(double logAlpha) {
   return logLik + prior + coxReid;
 }
 
-double DispersionPosterior::derivative(double logAlpha) {
+DIFFBIO_AVX2_CLONES double DispersionPosterior::derivative(double logAlpha) {
   prepare(logAlpha);
   // d logLik / d alpha = alpha^-2 sum_j [digamma(size) - digamma(y + size) + log(1 + mu alpha)
   //                                      - mu alpha / (1 + mu alpha) + y / (mu + size)]

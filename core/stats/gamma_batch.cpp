@@ -3,6 +3,7 @@
 #include <cmath>
 #include <vector>
 
+#include "core/util/cpu_dispatch.h"
 #include "core/util/vector_math.h"
 
 namespace diffbio::stats {
@@ -93,7 +94,7 @@ void digammaBatch(const double* x, double* out, std::size_t count) {
 // vectorise (no per-element branches).
 int stepsToSeries(double size) { return size < kSeriesFrom ? static_cast<int>(std::ceil(kSeriesFrom - size)) : 0; }
 
-void logGammaDifferenceBatch(const double* y, double size, double* out, std::size_t count, double* log1pRatios) {
+DIFFBIO_AVX2_CLONES void logGammaDifferenceBatch(const double* y, double size, double* out, std::size_t count, double* log1pRatios) {
   const int steps = stepsToSeries(size);
   const double shifted = size + steps;
   double sizeProduct = 1.0;
@@ -123,7 +124,7 @@ void logGammaDifferenceBatch(const double* y, double size, double* out, std::siz
   }
 }
 
-void digammaDifferenceBatch(const double* y, double size, double* out, std::size_t count, const double* log1pRatios) {
+DIFFBIO_AVX2_CLONES void digammaDifferenceBatch(const double* y, double size, double* out, std::size_t count, const double* log1pRatios) {
   const int steps = stepsToSeries(size);
   const double shifted = size + steps;
   double sizeReciprocals = 0.0;
