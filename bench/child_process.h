@@ -2,6 +2,7 @@
 // Running a whole program as the benchmarks measure it: wall time from fork to exit, and from wait4's rusage the
 // child's peak resident memory and CPU time (user + system; what other load on a shared machine inflates least).
 #include <fcntl.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +27,10 @@ inline ChildRun runChild(const std::vector<std::string>& command, const std::fil
   std::vector<char*> argv;
   for (const auto& arg : command) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
+  // A forked child starts with this process's resident size as its peak, and exec keeps that peak. Hand freed heap
+  // back first (the benchmarks keep freed buffers for reuse, core/util/heap_reuse.h), so that ru_maxrss is the
+  // child's own unless this process's live data are larger.
+  malloc_trim(0);
   const auto start = std::chrono::steady_clock::now();
   const pid_t pid = fork();
   if (pid == 0) {

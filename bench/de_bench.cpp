@@ -9,7 +9,8 @@
 // are gamma-Poisson draws. Each is written (counts TSV + sample sheet CSV) to a temporary folder.
 //
 // For each dataset: runDeseq in this process (median of --runs runs, with size factors `ratio` and the default
-// `auto`, after loading the files through the same readers as the CLI), then the real `diffbio de` binary as a
+// `auto`, after loading the files through the same readers as the CLI, with the allocator set as the CLI and the
+// Studio set it: core/util/heap_reuse.h), then the real `diffbio de` binary as a
 // child process (median wall time of --runs runs; peak RSS of the child from wait4's rusage.ru_maxrss). The table
 // puts the goals of the performance issue and the speed-up against DESeq2 1.38 in R on this machine next to them.
 //
@@ -37,6 +38,7 @@
 #include "core/io/sample_sheet.h"
 #include "core/stats/deseq.h"
 #include "core/stats/deseq_steps.h"
+#include "core/util/heap_reuse.h"
 #include "core/util/parallel.h"
 #include "core/util/threads.h"
 
@@ -220,6 +222,7 @@ ProcessFigures runProcess(const fs::path& diffbio, const Dataset& d, const fs::p
 }  // namespace
 
 int main(int argc, char** argv) {
+  diffbio::keepLargeBuffersForReuse();  // as `diffbio de` and the Studio do
   fs::path shared = defaultSharedData(), diffbioPath = bench::diffbioOfThisBuild(), keep;
   int threads = 0, runs = 3;
   std::string only;

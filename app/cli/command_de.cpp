@@ -11,6 +11,7 @@
 #include "core/stats/deseq.h"
 #include "core/stats/deseq_steps.h"
 #include "core/util/error.h"
+#include "core/util/heap_reuse.h"
 
 namespace diffbio::cli {
 
@@ -132,6 +133,7 @@ int runDe(const std::vector<std::string>& args) {
   }
   if (!(options.results.alpha > 0 && options.results.alpha < 1)) throw UsageError("--alpha must be between 0 and 1");
 
+  keepLargeBuffersForReuse();  // the fit's 16 MB matrices reuse freed ones (core/util/heap_reuse.h)
   const auto computeStart = std::chrono::steady_clock::now();
   const stats::DeseqRun run = [&] {
     try {

@@ -2,9 +2,6 @@
 // QC, normalisation, highly variable genes, PCA, neighbours, Leiden clusters, UMAP and Wilcoxon markers, written
 // as tables, an h5ad and a figure. Every number comes from core/singlecell/pipeline.h (shared with the operator).
 
-
-#include <malloc.h>
-
 #include <chrono>
 #include <filesystem>
 #include <iostream>
@@ -17,6 +14,7 @@
 #include "core/singlecell/normalize.h"
 #include "core/singlecell/pipeline.h"
 #include "core/util/error.h"
+#include "core/util/heap_reuse.h"
 #include "core/util/stage_profile.h"
 #include "plots/embedding_plot.h"
 #include "plots/figure_export.h"
@@ -193,12 +191,9 @@ int runSc(const std::vector<std::string>& args) {
     throw UsageError("--hvg-flavor: " + e.problem() + "; " + e.fix());
   }
 
-  // The analysis copies matrices of tens of MB (normalised values, their gene-major view, dense scaled genes).
-  // glibc maps each such buffer fresh and unmaps it when freed, so every copy pays its page faults again (a third
-  // of the 2,700-cell run on this VM): keep buffers up to 32 MB in the heap and the freed heap for reuse. Larger
-  // ones (the 50,000-cell matrices) are still mapped and returned.
-  mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-  mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+  // The analysis copies matrices of tens of MB (normalised values, their gene-major view, dense scaled genes):
+  // freed ones are reused rather than mapped fresh (a third of the 2,700-cell run on this VM was page faults).
+  keepLargeBuffersForReuse();
   const auto started = std::chrono::steady_clock::now();
   const std::string input = *parsed.value("in");
   const std::filesystem::path out = *parsed.value("out");

@@ -13,6 +13,7 @@
 
 #include <cstdio>
 
+#include "core/util/heap_reuse.h"
 #include "core/util/threads.h"
 #include "core/ops/registry.h"
 #include "plots/plot_operators.h"
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   parser.process(app);
 
   diffbio::configureThreads(QSettings().value("threads", 0).toInt());
+  diffbio::keepLargeBuffersForReuse();  // each run's large matrices reuse the last run's (core/util/heap_reuse.h)
   diffbio::configureTensorThreads();
   diffbio::widgets::applyTheme(diffbio::widgets::savedTheme());
   diffbio::plots::registerPlotOperators(diffbio::ops::Registry::global());  // figure nodes (plot.*)

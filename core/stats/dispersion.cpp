@@ -229,6 +229,9 @@ DispersionResult estimateDispersions(const Counts& counts, const Eigen::VectorXd
   stage.emplace("MAP dispersions");
   result.map = estimateMapDispersions(counts, modelMatrix, gw.mu, gw.dispGeneEst, result.dispFit,
                                       result.dispPriorVar, result.varLogDispEsts, options);
+  // The means were the line searches' input only. Freed now, their memory (genes x samples) can hold the final
+  // GLM's means instead of fresh pages, which cost a page fault each.
+  result.geneWise.mu = Eigen::MatrixXd();
   return result;
 }
 

@@ -47,7 +47,8 @@ struct GeneWiseDispersions {
   Eigen::VectorXd dispGeneEst;       // gene-wise estimate
   Eigen::VectorXi dispGeneIter;      // line-search proposals (0 for all-zero genes)
   std::vector<bool> usedGridSearch;  // the line search did not converge and the grid search gave the estimate
-  Eigen::MatrixXd mu;                // genes x samples: the means the estimates condition on (floored at minMu)
+  Eigen::MatrixXd mu;                // genes x samples: the means the estimates condition on (floored at minMu);
+                                     // estimateDispersions frees them after the MAP step
   bool linearModelMeans = false;     // mu came from the linear model (as many groups as coefficients)
 };
 
