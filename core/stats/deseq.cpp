@@ -58,15 +58,15 @@ double sortedMedian(const std::vector<double>& sorted) {
 // Per sample (row) and gene set (column 0: all genes; 1-4: the quarters i = q mod 4 of the log-ratio rows): the
 // kernel density mode minus the median of that sample's log ratios; column 5: the median over all genes (its exp
 // is the median-of-ratios size factor, the same number estimateSizeFactors gives). Each quarter is sorted once and
-// the quarters are merged for the whole set (kernelDensityMode skips its own sort on sorted input).
-Eigen::MatrixXd modeMinusMedian(const Eigen::MatrixXd& logRatios) {
+// the quarters are merged for the whole set. The quarters' modes (four of the five, and most of the time) are only
+// computed `withQuarters`; otherwise columns 1-4 are NaN.
+Eigen::MatrixXd modeMinusMedian(const Eigen::MatrixXd& logRatios, bool withQuarters) {
   const Eigen::Index nRows = logRatios.rows(), nSamples = logRatios.cols();
-  Eigen::MatrixXd out(nSamples, 6);
+  Eigen::MatrixXd out = Eigen::MatrixXd::Constant(nSamples, 6, kNaN);
   parallelChunks(nSamples, 1, [&](const auto& next) {
     std::vector<double> quarter[4], half[2], all;
     const auto modeMinusMedianOf = [](const std::vector<double>& sorted) {
-      const Eigen::VectorXd values = Eigen::Map<const Eigen::VectorXd>(sorted.data(), static_cast<Eigen::Index>(sorted.size()));
-      return kernelDensityMode(values) - sortedMedian(sorted);
+      return kernelDensityModeOfSorted(sorted.data(), sorted.size()) - sortedMedian(sorted);
     };
     for (std::int64_t begin, end; next(begin, end);)
     for (std::int64_t j = begin; j < end; ++j) {
@@ -75,7 +75,7 @@ Eigen::MatrixXd modeMinusMedian(const Eigen::MatrixXd& logRatios) {
         quarter[q].clear();
         for (Eigen::Index i = q; i < nRows; i += 4) quarter[q].push_back(column[i]);
         sortDoubles(quarter[q]);
-        out(j, 1 + q) = modeMinusMedianOf(quarter[q]);
+        if (withQuarters) out(j, 1 + q) = modeMinusMedianOf(quarter[q]);
       }
       for (int k = 0; k < 2; ++k) {
         half[k].resize(quarter[2 * k].size() + quarter[2 * k + 1].size());
@@ -178,12 +178,12 @@ DeseqRun runDeseq(const DeExperiment& experiment, const DeseqOptions& options) {
   // auto: median-of-ratios, exactly as DESeq2, unless the diagnostic finds it biased. Both come from one matrix of
   // log ratios, whose sorted sample columns give the medians and the kernel density modes.
   Eigen::VectorXd ratioFactors;
-  Eigen::MatrixXd differences;  // modeMinusMedian's
+  Eigen::MatrixXd differences;  // modeMinusMedian's, without the quarters
   {
     ScopedStage stage("size factors and diagnostic");
     const Eigen::MatrixXd logRatios = logRatiosToGeometricMean(counts);
     if (logRatios.rows() >= 40) {
-      differences = modeMinusMedian(logRatios);
+      differences = modeMinusMedian(logRatios, false);
       ratioFactors.resize(counts.rows());  // std::exp, as medianOfRatios (Eigen's vector exp may differ in the last bit)
       for (Eigen::Index j = 0; j < counts.rows(); ++j) ratioFactors[j] = std::exp(differences(j, 5));
     } else {
@@ -193,24 +193,36 @@ DeseqRun runDeseq(const DeExperiment& experiment, const DeseqOptions& options) {
   DeseqRun run = analyse(experiment, ratioFactors, options);
   SizeFactorDecision& decision = run.sizeFactorDecision;
   decision.method = "ratio";
+  decision.shiftSamplingError = kNaN;
   if (differences.size() > 0) {
     decision.contrastShift = contrastShift(differences.col(0), X, contrast);
-    // Sampling error of the shift: from four disjoint quarters of the genes (each has twice the full error).
-    Eigen::VectorXd quarters(4);
-    for (int q = 0; q < 4; ++q) quarters[q] = contrastShift(differences.col(1 + q), X, contrast);
-    const double spread = std::sqrt((quarters.array() - quarters.mean()).square().sum() / 3.0);
-    decision.shiftSamplingError = spread / 2.0;
     const auto& lfcSE = run.results.table.column("lfcSE").floats();
     decision.typicalLfcSE =
         medianFinite(Eigen::Map<const Eigen::VectorXd>(lfcSE.data(), static_cast<Eigen::Index>(lfcSE.size())));
   }
-  const bool biased = std::isfinite(decision.typicalLfcSE) && decision.contrastShift > 0 &&
-                      decision.contrastShift > options.autoBiasInStandardErrors * decision.typicalLfcSE &&
-                      decision.contrastShift > 3.0 * decision.shiftSamplingError;
-  const std::string figures = "the mode of ratios moves the tested log2 fold change by " +
-                              formatted(decision.contrastShift) + " (sampling error " +
-                              formatted(decision.shiftSamplingError) + "), against a typical lfcSE of " +
-                              formatted(decision.typicalLfcSE);
+  const bool largeShift = std::isfinite(decision.typicalLfcSE) && decision.contrastShift > 0 &&
+                          decision.contrastShift > options.autoBiasInStandardErrors * decision.typicalLfcSE;
+  if (largeShift) {
+    // Sampling error of the shift: from four disjoint quarters of the genes (each has twice the full error). Only
+    // needed, and only estimated, when the shift is large enough to matter: that takes four more modes per sample.
+    ScopedStage stage("size factor diagnostic: sampling error");
+    const Eigen::MatrixXd withQuarters = modeMinusMedian(logRatiosToGeometricMean(counts), true);
+    Eigen::VectorXd quarters(4);
+    for (int q = 0; q < 4; ++q) quarters[q] = contrastShift(withQuarters.col(1 + q), X, contrast);
+    const double spread = std::sqrt((quarters.array() - quarters.mean()).square().sum() / 3.0);
+    decision.shiftSamplingError = spread / 2.0;
+  }
+  const bool biased = largeShift && decision.contrastShift > 3.0 * decision.shiftSamplingError;
+  std::string figures;
+  if (differences.size() == 0) {
+    figures = "fewer than 40 genes have every count positive, too few to compare it with the mode of ratios";
+  } else {
+    figures = "the mode of ratios moves the tested log2 fold change by " + formatted(decision.contrastShift) +
+              (largeShift ? " (sampling error " + formatted(decision.shiftSamplingError) + ")" : std::string()) +
+              ", against a typical lfcSE of " + formatted(decision.typicalLfcSE);
+    if (!largeShift && std::isfinite(decision.typicalLfcSE))
+      figures += "; switching needs more than " + formatted(options.autoBiasInStandardErrors) + " lfcSE";
+  }
   if (biased) {
     SizeFactorDecision kept = decision;
     run = analyse(experiment, estimateSizeFactors(counts, SizeFactorMethod::Mode), options);

@@ -39,7 +39,8 @@ struct DeseqOptions {
 struct SizeFactorDecision {
   std::string method;           // the method whose factors were used
   double contrastShift = 0;     // |c'delta| in log2 units: how much median- vs mode-of-ratios factors move the LFC
-  double shiftSamplingError = 0;// the sampling error of that shift (from four disjoint quarters of the genes)
+  double shiftSamplingError = 0;// the sampling error of that shift (from four disjoint quarters of the genes); NaN
+                                // when not needed: the shift was below autoBiasInStandardErrors lfcSE anyway
   double typicalLfcSE = 0;      // median lfcSE of the tested genes under median-of-ratios
   std::string note;             // one sentence for the log and the output
 };

@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/data/count_matrix.h"
+#include "core/stats/kernel_density_mode.h"  // kernelDensityMode, used by Mode and the auto diagnostic
 #include "core/stats/r_summaries.h"  // median and quantileType7, used here and by callers
 
 namespace diffbio::stats {
@@ -32,8 +33,5 @@ Eigen::VectorXd estimateSizeFactors(const Counts& counts, SizeFactorMethod metho
 // The per-sample log ratios used by Ratio and Mode: log(count) - mean log(count) over samples, for the genes whose
 // counts are all positive. Column j holds sample j's ratios.
 Eigen::MatrixXd logRatiosToGeometricMean(const Counts& counts);
-
-// The location of the highest density of `values` (a kernel density mode; Silverman bandwidth).
-double kernelDensityMode(const Eigen::VectorXd& values);
 
 }  // namespace diffbio::stats

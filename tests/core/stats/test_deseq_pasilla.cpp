@@ -175,6 +175,12 @@ class DeseqPasillaTest : public QObject {
     const auto automatic = run("~ type + condition", "auto");
     qInfo("%s", automatic.sizeFactorDecision.note.c_str());
     QCOMPARE(automatic.sizeFactorDecision.method, std::string("ratio"));
+    // The shift (0.0064) is far below half the typical lfcSE (0.22): its sampling error is not needed, so it is not
+    // estimated, and the note says which criterion kept median-of-ratios.
+    const auto& decision = automatic.sizeFactorDecision;
+    QVERIFY(decision.contrastShift > 0 && decision.contrastShift < 0.5 * decision.typicalLfcSE);
+    QVERIFY(std::isnan(decision.shiftSamplingError));
+    QVERIFY(decision.note.find("switching needs more than 0.5 lfcSE") != std::string::npos);
     const auto exact = run("~ type + condition", "ratio");
     QVERIFY(automatic.sizeFactors == exact.sizeFactors);
     const auto& a = automatic.results.table.column("pvalue").floats();

@@ -15,6 +15,7 @@ struct Outcome {
   ops::DetectionMetrics metrics;
   std::string method;
   std::string note;
+  double shiftSamplingError = 0;
 };
 
 Outcome analyse(std::uint64_t seed, const std::string& sizeFactors) {
@@ -29,7 +30,8 @@ Outcome analyse(std::uint64_t seed, const std::string& sizeFactors) {
   const auto& padj = run.results.table.column("padj").floats();
   std::vector<bool> calls(padj.size());
   for (std::size_t i = 0; i < padj.size(); ++i) calls[i] = padj[i] < 0.05;
-  return {ops::detectionMetrics(calls, sim.isDe), run.sizeFactorDecision.method, run.sizeFactorDecision.note};
+  return {ops::detectionMetrics(calls, sim.isDe), run.sizeFactorDecision.method, run.sizeFactorDecision.note,
+          run.sizeFactorDecision.shiftSamplingError};
 }
 
 }  // namespace
@@ -52,6 +54,10 @@ class SeedBenchmarkTest : public QObject {
           seed, automatic.method.c_str(), automatic.metrics.precision, automatic.metrics.recall, automatic.metrics.f1,
           median.metrics.precision, median.metrics.recall, median.metrics.f1, automatic.note.c_str());
     QCOMPARE(automatic.method, std::string("mode"));
+    // The switch rests on both criteria: the shift exceeds half a typical lfcSE, so its sampling error was
+    // estimated from the four quarters of the genes, and the shift exceeds three times that too.
+    QVERIFY(automatic.shiftSamplingError > 0);
+    QVERIFY(automatic.note.find("(sampling error ") != std::string::npos);
     QVERIFY(automatic.metrics.f1 >= 0.97);
     QVERIFY(median.metrics.f1 < automatic.metrics.f1);  // the bias the diagnostic exists for
   }
