@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "core/stats/gamma_batch.h"
 #include "core/stats/nb_likelihood.h"
@@ -31,10 +32,18 @@ void DispersionPosterior::setGene(const double* counts, Eigen::Index countStride
   n_ = nSamples;
   countBuffer_.resize(static_cast<std::size_t>(n_));
   muBuffer_.resize(static_cast<std::size_t>(n_));
-  for (std::size_t j = 0; j < countBuffer_.size(); ++j) {
-    countBuffer_[j] = counts[static_cast<Eigen::Index>(j) * countStride];
-    muBuffer_[j] = mu[static_cast<Eigen::Index>(j) * muStride];
+  positive_.resize(static_cast<std::size_t>(n_));
+  // One pass: the gene's counts and means, and the samples with a positive count (stored unconditionally, kept by
+  // advancing the end only for positive counts, which avoids a branch per sample).
+  std::size_t nPositive = 0;
+  for (Eigen::Index j = 0; j < n_; ++j) {
+    const double y = counts[j * countStride];
+    countBuffer_[static_cast<std::size_t>(j)] = y;
+    muBuffer_[static_cast<std::size_t>(j)] = mu[j * muStride];
+    positive_[nPositive] = j;
+    nPositive += y > 0 ? 1 : 0;
   }
+  positive_.resize(nPositive);
   y_ = countBuffer_.data();
   mu_ = muBuffer_.data();
   prior_ = prior;
@@ -42,18 +51,21 @@ void DispersionPosterior::setGene(const double* counts, Eigen::Index countStride
   log1pMuAlpha_.resize(n_);
   inverse1pMuAlpha_.resize(n_);
   weights_.resize(n_);
-  positive_.clear();
-  for (Eigen::Index j = 0; j < n_; ++j)
-    if (y_[j] > 0) positive_.push_back(j);
-  // Distinct counts: small whole counts through a lookup table, anything else gets a slot of its own.
+  // Distinct counts: small whole counts through a lookup table, anything else gets a slot of its own. (For a
+  // positive count, truncation is the floor: a whole count is one that survives the round trip through an integer.)
   constexpr int kTableSize = 4096;
+  // The table index of a whole count below kTableSize, or -1.
+  const auto tableIndex = [](double count) -> std::int64_t {
+    const auto whole = static_cast<std::int64_t>(count < kTableSize ? count : 0.0);
+    return count < kTableSize && static_cast<double>(whole) == count ? whole : -1;
+  };
   if (slotOfCount_.empty()) slotOfCount_.assign(kTableSize, -1);
   distinct_.clear();
   slot_.resize(positive_.size());
   for (std::size_t k = 0; k < positive_.size(); ++k) {
     const double count = y_[positive_[k]];
-    if (count < kTableSize && count == std::floor(count)) {
-      int& slot = slotOfCount_[static_cast<std::size_t>(count)];
+    if (const std::int64_t index = tableIndex(count); index >= 0) {
+      int& slot = slotOfCount_[static_cast<std::size_t>(index)];
       if (slot < 0) {
         slot = static_cast<int>(distinct_.size());
         distinct_.push_back(count);
@@ -65,7 +77,7 @@ void DispersionPosterior::setGene(const double* counts, Eigen::Index countStride
     }
   }
   for (const double count : distinct_)
-    if (count < kTableSize && count == std::floor(count)) slotOfCount_[static_cast<std::size_t>(count)] = -1;
+    if (const std::int64_t index = tableIndex(count); index >= 0) slotOfCount_[static_cast<std::size_t>(index)] = -1;
   // Worth it only when a good share of the counts repeat.
   useDistinct_ = 4 * distinct_.size() < 3 * positive_.size();
   gammaTerms_.resize(useDistinct_ ? distinct_.size() : positive_.size());
