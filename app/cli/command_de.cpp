@@ -92,6 +92,9 @@ int runDe(const std::vector<std::string>& args) {
     if (!parsed.has(required)) throw UsageError(std::string("--") + required + " is required");
   if (!parsed.positional().empty()) throw UsageError("unexpected argument '" + parsed.positional().front() + "'");
 
+  // Before reading: the loaded matrix and the reader's buffers, once freed, hold the fit's 16 MB matrices instead of
+  // fresh pages (core/util/heap_reuse.h).
+  keepLargeBuffersForReuse();
   const auto started = std::chrono::steady_clock::now();
   const std::string countsPath = *parsed.value("counts"), samplesPath = *parsed.value("samples");
   io::CountReadOptions readOptions;
@@ -133,7 +136,6 @@ int runDe(const std::vector<std::string>& args) {
   }
   if (!(options.results.alpha > 0 && options.results.alpha < 1)) throw UsageError("--alpha must be between 0 and 1");
 
-  keepLargeBuffersForReuse();  // the fit's 16 MB matrices reuse freed ones (core/util/heap_reuse.h)
   const auto computeStart = std::chrono::steady_clock::now();
   const stats::DeseqRun run = [&] {
     try {
