@@ -171,6 +171,36 @@ class DeseqPasillaTest : public QObject {
     QVERIFY(worst < 1e-3);
   }
 
+  void autoSaysWhenTooFewGenesForItsDiagnostic() {
+    // 35 pasilla genes with every count positive and 300 with a zero somewhere: median-of-ratios works on the 35,
+    // the mode-of-ratios comparison needs at least 40.
+    const Eigen::MatrixXd all = pasilla().counts.matrix.dense();
+    std::vector<Eigen::Index> positive, withZero;
+    for (Eigen::Index g = 0; g < all.cols(); ++g) {
+      const bool allPositive = (all.col(g).array() > 0).all();
+      if (allPositive && positive.size() < 35) positive.push_back(g);
+      if (!allPositive && all.col(g).maxCoeff() > 0 && withZero.size() < 300) withZero.push_back(g);
+    }
+    std::vector<Eigen::Index> genes = positive;
+    genes.insert(genes.end(), withZero.begin(), withZero.end());
+    Eigen::MatrixXd counts(all.rows(), static_cast<Eigen::Index>(genes.size()));
+    std::vector<std::string> names;
+    for (std::size_t k = 0; k < genes.size(); ++k) {
+      counts.col(static_cast<Eigen::Index>(k)) = all.col(genes[k]);
+      names.push_back(pasilla().counts.matrix.geneNames()[static_cast<std::size_t>(genes[k])]);
+    }
+    data::DesignOptions designOptions;
+    designOptions.references["condition"] = "untreated";
+    const data::Design design("~ condition", pasilla().sheet, designOptions);
+    stats::DeseqOptions options;  // auto
+    const auto automatic = stats::runDeseq(counts, names, design.modelMatrix(),
+                                           design.contrast("condition,treated,untreated"), options);
+    qInfo("%s", automatic.sizeFactorDecision.note.c_str());
+    QCOMPARE(automatic.sizeFactorDecision.method, std::string("ratio"));
+    QVERIFY(automatic.sizeFactorDecision.note.find("fewer than 40 genes have every count positive") != std::string::npos);
+    QVERIFY(automatic.sizeFactors == stats::estimateSizeFactors(counts, stats::SizeFactorMethod::Ratio));
+  }
+
   void autoKeepsDeseq2NumbersOnPasilla() {
     const auto automatic = run("~ type + condition", "auto");
     qInfo("%s", automatic.sizeFactorDecision.note.c_str());
