@@ -58,8 +58,8 @@ double sortedMedian(const std::vector<double>& sorted) {
 // Per sample (row) and gene set (column 0: all genes; 1-4: the quarters i = q mod 4 of the log-ratio rows): the
 // kernel density mode minus the median of that sample's log ratios; column 5: the median over all genes (its exp
 // is the median-of-ratios size factor, the same number estimateSizeFactors gives). Each quarter is sorted once and
-// the quarters are merged for the whole set. The quarters' modes (four of the five, and most of the time) are only
-// computed `withQuarters`; otherwise columns 1-4 are NaN.
+// the quarters are merged for the whole set. The quarters' four modes per sample (most of the time) are computed
+// only `withQuarters`; otherwise columns 1-4 are NaN.
 Eigen::MatrixXd modeMinusMedian(const Eigen::MatrixXd& logRatios, bool withQuarters) {
   const Eigen::Index nRows = logRatios.rows(), nSamples = logRatios.cols();
   Eigen::MatrixXd out = Eigen::MatrixXd::Constant(nSamples, 6, kNaN);

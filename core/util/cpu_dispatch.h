@@ -3,8 +3,8 @@
 // once at load time (GCC's target_clones, resolved through an ifunc).
 //
 // Why: the library is built for any x86-64 CPU, so the compiler's own vectorisation works two doubles at a time
-// (SSE2). The arithmetic around the vector logarithms in the dispersion and GLM fits (divisions, series, products)
-// runs four at a time in the AVX2 clone.
+// (SSE2). The arithmetic around the vector logarithms in the dispersion line search (divisions, series, products;
+// also the lgamma differences of the GLM's likelihood) runs four at a time in the AVX2 clone.
 //
 // The results are bitwise the same in both clones: "avx2" does not include FMA, so no multiply-add is fused; GCC
 // does not reorder floating-point sums without -ffast-math; and Eigen chooses its packets by the preprocessor,
