@@ -29,6 +29,12 @@ inline std::string readWholeFile(const std::string& path) {
   return text;
 }
 
+// A whole file as bytes, as written (no gunzip), for checking exported figures and tables; empty when unreadable.
+inline QByteArray readFileBytes(const std::filesystem::path& path) {
+  QFile file(QString::fromStdString(path.string()));
+  return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
 // A fresh empty folder under the build tree for outputs of one test.
 inline std::filesystem::path scratchDir(const std::string& name) {
   auto dir = std::filesystem::path(DIFFBIO_BUILD_DIR) / "test-scratch" / name;

@@ -10,11 +10,6 @@ using namespace diffbio::test;
 namespace {
 const std::string kReference = "pasilla/deseq2_1.38.3_reference/";
 const std::string kPbmc = "sc_pbmc68k_reduced_scanpy/plain_export/";
-
-QByteArray readAll(const std::filesystem::path& path) {
-  QFile file(QString::fromStdString(path.string()));
-  return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 }  // namespace
 
 class CliPlotTest : public QObject {
@@ -29,7 +24,7 @@ class CliPlotTest : public QObject {
                                    "--out", QString::fromStdString(out.string())});
     QCOMPARE(run.exitCode, 0);
     QVERIFY2(run.out.contains("12359 genes"), qPrintable(run.out));
-    const QByteArray svg = readAll(out);
+    const QByteArray svg = diffbio::test::readFileBytes(out);
     // Every gene twice (gene-wise and final) plus the three legend markers.
     QCOMPARE(svg.count("<ellipse") + svg.count("<circle"), qsizetype(2 * 12359 + 3));
     QVERIFY(svg.contains("outlier (108)"));
@@ -45,7 +40,7 @@ class CliPlotTest : public QObject {
     QCOMPARE(run.exitCode, 0);
     QVERIFY2(run.out.contains("7 samples; PC1: ") && run.out.contains("% variance, PC2: "), qPrintable(run.out));
     // The PNG header (IHDR: big-endian width and height at bytes 16 and 20): 100 x 80 mm at 150 dpi.
-    const QByteArray png = readAll(out);
+    const QByteArray png = diffbio::test::readFileBytes(out);
     QVERIFY(png.startsWith("\x89PNG"));
     auto be32 = [&](int at) {
       return (quint32(quint8(png[at])) << 24) | (quint32(quint8(png[at + 1])) << 16) |
@@ -70,7 +65,7 @@ class CliPlotTest : public QObject {
                                    "louvain", "--out", QString::fromStdString(out.string())});
     QCOMPARE(run.exitCode, 0);
     QVERIFY(run.out.contains("700 points"));
-    const QList<QByteArray> lines = readAll(out).trimmed().split('\n');
+    const QList<QByteArray> lines = diffbio::test::readFileBytes(out).trimmed().split('\n');
     QCOMPARE(lines.size(), 701);
     QCOMPARE(lines[0], QByteArray("name,UMAP1,UMAP2,category"));
     QCOMPARE(lines[1], QByteArray("AAAGCCTGGCTAAC-1,-1.991863,8.576417,1"));  // louvain cluster 1 in obs.csv
@@ -86,9 +81,9 @@ class CliPlotTest : public QObject {
     const CliRun run = runDiffbio({"run", pipeline, "--out", QString::fromStdString(dir.string())});
     QVERIFY2(run.exitCode == 0, qPrintable(run.out + run.err));
     for (const char* file : {"results.tsv", "volcano.pdf", "ma.pdf", "qq.pdf", "pvalue_histogram.pdf", "pca.pdf"})
-      QVERIFY2(readAll(dir / file).size() > 1000, file);
-    QVERIFY(readAll(dir / "volcano.pdf").startsWith("%PDF-"));
-    QVERIFY(readAll(dir / "dispersion.png").startsWith("\x89PNG"));
+      QVERIFY2(diffbio::test::readFileBytes(dir / file).size() > 1000, file);
+    QVERIFY(diffbio::test::readFileBytes(dir / "volcano.pdf").startsWith("%PDF-"));
+    QVERIFY(diffbio::test::readFileBytes(dir / "dispersion.png").startsWith("\x89PNG"));
   }
 };
 

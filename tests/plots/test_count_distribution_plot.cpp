@@ -21,11 +21,6 @@ namespace {
 
 const std::string kReference = "pasilla/deseq2_1.38.3_reference/";
 
-QByteArray readAll(const std::filesystem::path& path) {
-  QFile file(QString::fromStdString(path.string()));
-  return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
 // R's quantile(type = 7) on sorted values, written out here independently of core/stats.
 double type7(const std::vector<double>& sorted, double p) {
   const double h = (double(sorted.size()) - 1) * p;
@@ -143,12 +138,12 @@ class CountDistributionPlotTest : public QObject {
     const PlotModel model = countDistributionPlot(d);
     const auto dir = test::scratchDir("plots_countdist");
     exportFigure(model, (dir / "c.svg").string());
-    const QByteArray svg = readAll(dir / "c.svg");
+    const QByteArray svg = diffbio::test::readFileBytes(dir / "c.svg");
     QCOMPARE(svg.count("<ellipse") + svg.count("<circle"), qsizetype(model.points.count()));  // no legend: 1 group
     exportFigure(model, (dir / "c.pdf").string());
-    QVERIFY(readAll(dir / "c.pdf").startsWith("%PDF-"));
+    QVERIFY(diffbio::test::readFileBytes(dir / "c.pdf").startsWith("%PDF-"));
     exportFigure(model, (dir / "c.csv").string());
-    const QList<QByteArray> lines = readAll(dir / "c.csv").trimmed().split('\n');
+    const QList<QByteArray> lines = diffbio::test::readFileBytes(dir / "c.csv").trimmed().split('\n');
     QCOMPARE(lines.size(), qsizetype(8));
     QVERIFY(lines[0].startsWith("sample,group,q1,median,q3"));
     QVERIFY(lines[1].startsWith("untreated1,,"));

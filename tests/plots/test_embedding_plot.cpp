@@ -7,6 +7,7 @@
 #include "plots/embedding_plot.h"
 #include "plots/figure_export.h"
 #include "test_support.h"
+#include "pbmc68k_populations.h"
 
 using namespace diffbio;
 using namespace diffbio::plots;
@@ -43,23 +44,14 @@ class EmbeddingPlotTest : public QObject {
     QCOMPARE(model.legendPosition, LegendPosition::Right);
     QCOMPARE(model.legendTitle, QStringLiteral("bulk_labels"));
     // The README's counts of the 10 sorted populations.
-    const std::map<QString, std::size_t> expected = {{"Dendritic", 240},
-                                                     {"CD14+ Monocyte", 129},
-                                                     {"CD19+ B", 95},
-                                                     {"CD4+/CD25 T Reg", 68},
-                                                     {"CD8+ Cytotoxic T", 54},
-                                                     {"CD8+/CD45RA+ Naive Cytotoxic", 43},
-                                                     {"CD56+ NK", 31},
-                                                     {"CD4+/CD45RO+ Memory", 19},
-                                                     {"CD34+", 13},
-                                                     {"CD4+/CD45RA+/CD25- Naive T", 8}};
+    const std::map<std::string, int>& expected = diffbio::test::pbmc68kSortedPopulations();
     QCOMPARE(model.categories.size(), expected.size());  // no missing labels, so no NA entry
     const auto entries = legendEntries(model);
     QCOMPARE(entries.size(), expected.size());
     for (const auto& entry : entries) {
       const QString name = model.categories[entry.category].name;
-      QVERIFY2(expected.count(name), qPrintable(name));
-      QCOMPARE(entry.text, QStringLiteral("%1 (%2)").arg(name).arg(expected.at(name)));
+      QVERIFY2(expected.count(name.toStdString()), qPrintable(name));
+      QCOMPARE(entry.text, QStringLiteral("%1 (%2)").arg(name).arg(expected.at(name.toStdString())));
     }
     // Ten categories: ten distinct colours.
     for (std::size_t a = 0; a < model.categories.size(); ++a)

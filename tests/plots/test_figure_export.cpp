@@ -56,11 +56,6 @@ qsizetype pdfDots(const QByteArray& content) {
 
 using diffbio::test::syntheticResults;
 
-QByteArray readAll(const std::filesystem::path& path) {
-  QFile file(QString::fromStdString(path.string()));
-  return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
 }  // namespace
 
 class FigureExportTest : public QObject {
@@ -78,7 +73,7 @@ class FigureExportTest : public QObject {
     const PlotModel model = volcanoPlot(results, options);
     const auto path = dir / "volcano.svg";
     exportFigure(model, path.string(), FigureSize{120, 90, 300});
-    const QByteArray svg = readAll(path);
+    const QByteArray svg = diffbio::test::readFileBytes(path);
     QVERIFY(svg.startsWith("<?xml"));
     QVERIFY(svg.contains("width=\"120mm\"") || svg.contains("width=\"119.") || svg.contains("width=\"120"));
     // One ellipse per drawn point (10^4) plus one legend marker per category.
@@ -100,13 +95,13 @@ class FigureExportTest : public QObject {
     PaintOptions raster;
     raster.rasteriseAbove = 5000;  // 10^4 points: above the threshold, so the points become one image
     exportFigure(model, (dir / "raster.svg").string(), FigureSize{120, 90, 300}, raster);
-    const QByteArray svg = readAll(dir / "raster.svg");
+    const QByteArray svg = diffbio::test::readFileBytes(dir / "raster.svg");
     QCOMPARE(svg.count("<ellipse") + svg.count("<circle"), qsizetype(model.categories.size()));  // legend only
     QCOMPARE(svg.count("<image"), qsizetype(1));
     QVERIFY(svg.contains(">log2 fold change</text>"));  // text and axes stay vector
     raster.rasteriseAbove = 20000;  // below the threshold: every point stays a vector object
     exportFigure(model, (dir / "vector.svg").string(), FigureSize{120, 90, 300}, raster);
-    const QByteArray vector = readAll(dir / "vector.svg");
+    const QByteArray vector = diffbio::test::readFileBytes(dir / "vector.svg");
     QCOMPARE(vector.count("<ellipse") + vector.count("<circle"), qsizetype(10000 + model.categories.size()));
   }
 
@@ -114,7 +109,7 @@ class FigureExportTest : public QObject {
     const auto dir = diffbio::test::scratchDir("plots_pdf_png");
     const PlotModel model = volcanoPlot(syntheticResults(2000, 2));
     exportFigure(model, (dir / "v.pdf").string(), FigureSize{120, 90, 300});
-    const QByteArray pdf = readAll(dir / "v.pdf");
+    const QByteArray pdf = diffbio::test::readFileBytes(dir / "v.pdf");
     QVERIFY(pdf.startsWith("%PDF-"));
     QVERIFY(pdf.trimmed().endsWith("%%EOF"));
     // Every point is in the page description as its own round dot.
@@ -139,7 +134,7 @@ class FigureExportTest : public QObject {
     const auto dir = diffbio::test::scratchDir("plots_csv");
     const PlotModel model = volcanoPlot(syntheticResults(500, 3));
     exportFigure(model, (dir / "v.csv").string());
-    const QList<QByteArray> lines = readAll(dir / "v.csv").trimmed().split('\n');
+    const QList<QByteArray> lines = diffbio::test::readFileBytes(dir / "v.csv").trimmed().split('\n');
     QCOMPARE(lines.size(), 501);
     QCOMPARE(lines[0], QByteArray("name,log2 fold change,-log10 p-value,category"));
     const QList<QByteArray> first = lines[1].split(',');

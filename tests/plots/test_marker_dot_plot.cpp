@@ -49,11 +49,6 @@ CellClusters bulkLabels(const data::CountMatrix& matrix) {
   return clusters;
 }
 
-QByteArray readAll(const std::filesystem::path& path) {
-  QFile file(QString::fromStdString(path.string()));
-  return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
 }  // namespace
 
 class MarkerDotPlotTest : public QObject {
@@ -148,11 +143,11 @@ class MarkerDotPlotTest : public QObject {
 
     const auto dir = test::scratchDir("plots_dotplot");
     exportFigure(model, (dir / "dots.svg").string(), FigureSize{180, 120, 300});
-    const QByteArray svg = readAll(dir / "dots.svg");
+    const QByteArray svg = diffbio::test::readFileBytes(dir / "dots.svg");
     // Every dot, plus the five size-legend markers.
     QCOMPARE(svg.count("<ellipse") + svg.count("<circle"), qsizetype(model.points.count() + 5));
     exportFigure(model, (dir / "dots.csv").string());
-    QCOMPARE(readAll(dir / "dots.csv").trimmed().split('\n').size(), qsizetype(genes.size() * 10 + 1));
+    QCOMPARE(diffbio::test::readFileBytes(dir / "dots.csv").trimmed().split('\n').size(), qsizetype(genes.size() * 10 + 1));
   }
 
   void violinOfOneGeneByGroup() {
@@ -200,7 +195,7 @@ class MarkerDotPlotTest : public QObject {
     QVERIFY(image.pixelColor(frame.map(double(bCells) - 0.49, shapes[bCells].median).toPoint()).lightness() > 245);
     const auto dir = test::scratchDir("plots_violin");
     exportFigure(model, (dir / "violin.svg").string());
-    const QByteArray svg = readAll(dir / "violin.svg");
+    const QByteArray svg = diffbio::test::readFileBytes(dir / "violin.svg");
     QCOMPARE(svg.count("<ellipse") + svg.count("<circle"), qsizetype(700));
     DIFFBIO_EXPECT_INPUT_ERROR(violinShapes(m, clusters, "NOPE", "v"), "NOPE");
   }

@@ -52,15 +52,10 @@ io::LoadedCounts pbmcRaw() {
 }
 
 
-QByteArray readAll(const std::filesystem::path& path) {
-  QFile file(QString::fromStdString(path.string()));
-  return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
 // CSV rows of a figure's export, split on commas (no quoted fields in these).
 std::vector<QList<QByteArray>> csvRows(const std::filesystem::path& path) {
   std::vector<QList<QByteArray>> rows;
-  for (const QByteArray& line : readAll(path).trimmed().split('\n')) rows.push_back(line.split(','));
+  for (const QByteArray& line : diffbio::test::readFileBytes(path).trimmed().split('\n')) rows.push_back(line.split(','));
   return rows;
 }
 
@@ -103,7 +98,7 @@ class PlotOperatorsTest : public QObject {
     OperatorInputs inputs;
     inputs.set("results", Value::make(PortType::Table, std::move(results)));
     runNode(registry, "plot.volcano", inputs, {{"path", "figures/volcano.svg"}, {"label_top", 0}}, dir);
-    const QByteArray svg = readAll(dir / "figures" / "volcano.svg");  // relative: inside the output folder
+    const QByteArray svg = diffbio::test::readFileBytes(dir / "figures" / "volcano.svg");  // relative: inside the output folder
     QCOMPARE(svg.count("<ellipse") + svg.count("<circle"), qsizetype(drawn + 3));
   }
 
@@ -116,13 +111,13 @@ class PlotOperatorsTest : public QObject {
     pca.set("samples",
             Value::make(PortType::SampleTable, io::readSampleSheet(test::sharedData(kReference + "coldata_used.csv"))));
     runNode(registry, "plot.pca", pca, {{"path", "pca.pdf"}}, dir);
-    QVERIFY(readAll(dir / "pca.pdf").startsWith("%PDF-"));
+    QVERIFY(diffbio::test::readFileBytes(dir / "pca.pdf").startsWith("%PDF-"));
 
     OperatorInputs inputs;
     inputs.set("embedding", Value::make(PortType::Embedding, pbmcUmap()));
     inputs.set("labels", Value::make(PortType::Labels, louvain()));
     runNode(registry, "plot.embedding", inputs, {{"path", "umap.svg"}}, dir);
-    const QByteArray svg = readAll(dir / "umap.svg");
+    const QByteArray svg = diffbio::test::readFileBytes(dir / "umap.svg");
     QCOMPARE(svg.count("<ellipse") + svg.count("<circle"), qsizetype(700 + 11));  // cells + legend markers
     QVERIFY(svg.contains(">louvain</text>"));
   }
@@ -147,7 +142,7 @@ class PlotOperatorsTest : public QObject {
     for (std::size_t i = 1; i < rows.size(); ++i)
       QCOMPARE(rows[i].back().toDouble(), *obs.column("percent_mito").number(i - 1));
     runNode(registry, "plot.embedding", inputs, {{"path", "mito.svg"}, {"color", "percent_mito"}}, dir);
-    QVERIFY(readAll(dir / "mito.svg").contains(">percent_mito</text>"));
+    QVERIFY(diffbio::test::readFileBytes(dir / "mito.svg").contains(">percent_mito</text>"));
 
     // A gene: its expression per cell from the counts, matched by barcode.
     runNode(registry, "plot.embedding", inputs, {{"path", "cd79a.csv"}, {"color", "CD79A"}, {"colormap", "magma"}}, dir);
@@ -165,10 +160,10 @@ class PlotOperatorsTest : public QObject {
     QVERIFY(expressing > 50);
     // A categorical annotation, and the labels by their name.
     runNode(registry, "plot.embedding", inputs, {{"path", "bulk.svg"}, {"color", "bulk_labels"}}, dir);
-    QCOMPARE(readAll(dir / "bulk.svg").count("<circle") + readAll(dir / "bulk.svg").count("<ellipse"),
+    QCOMPARE(diffbio::test::readFileBytes(dir / "bulk.svg").count("<circle") + diffbio::test::readFileBytes(dir / "bulk.svg").count("<ellipse"),
              qsizetype(700 + 10));
     runNode(registry, "plot.embedding", inputs, {{"path", "louvain.svg"}, {"color", "louvain"}}, dir);
-    QVERIFY(readAll(dir / "louvain.svg").contains(">louvain</text>"));
+    QVERIFY(diffbio::test::readFileBytes(dir / "louvain.svg").contains(">louvain</text>"));
 
     CancelToken cancel;
     RunContext context(cancel, {}, "plot.embedding");
@@ -208,7 +203,7 @@ class PlotOperatorsTest : public QObject {
     QCOMPARE(rows[1][1], QByteArray("untreated"));  // paired with the sheet's untreated1fb
     QCOMPARE(rows[5][1], QByteArray("treated"));
     runNode(registry, "plot.count_distribution", inputs, {{"path", "dist.pdf"}}, dir);
-    QVERIFY(readAll(dir / "dist.pdf").startsWith("%PDF-"));
+    QVERIFY(diffbio::test::readFileBytes(dir / "dist.pdf").startsWith("%PDF-"));
 
     // One gene: DESeq2's normalised counts of FBgn0000008, log10(x + 0.5), one point per sample.
     runNode(registry, "plot.gene_counts", inputs, {{"path", "gene.csv"}, {"gene", "FBgn0000008"}}, dir);
@@ -252,11 +247,11 @@ class PlotOperatorsTest : public QObject {
     QCOMPARE(rows[1][0], QByteArray("CD79A"));
     QCOMPARE(rows[12][0], QByteArray("CD3E"));
     runNode(registry, "plot.violin", inputs, {{"path", "violin.svg"}, {"gene", "CD79A"}}, dir);
-    const QByteArray svg = readAll(dir / "violin.svg");
+    const QByteArray svg = diffbio::test::readFileBytes(dir / "violin.svg");
     QCOMPARE(svg.count("<circle") + svg.count("<ellipse"), qsizetype(700));
     runNode(registry, "plot.violin", inputs, {{"path", "violin_only.svg"}, {"gene", "CD79A"}, {"show_cells", false}},
             dir);
-    QCOMPARE(readAll(dir / "violin_only.svg").count("<circle"), qsizetype(0));
+    QCOMPARE(diffbio::test::readFileBytes(dir / "violin_only.svg").count("<circle"), qsizetype(0));
   }
 
   void trainingComparisonNode() {

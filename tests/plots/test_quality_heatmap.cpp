@@ -20,11 +20,6 @@ namespace {
 
 const std::string kReads = "fastq_trimgalore_tests/illumina_10K.fastq.gz";
 
-QByteArray readAll(const std::filesystem::path& path) {
-  QFile file(QString::fromStdString(path.string()));
-  return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
 struct FileReads {
   std::map<std::string, std::pair<std::size_t, std::vector<std::uint8_t>>> byName;  // index in file, Phred
   std::size_t count = 0;
@@ -113,16 +108,16 @@ class QualityHeatmapTest : public QObject {
     const PlotModel model = qualityHeatmap(sample);
     const auto dir = test::scratchDir("plots_qheatmap");
     exportFigure(model, (dir / "q.svg").string());
-    const QByteArray svg = readAll(dir / "q.svg");
+    const QByteArray svg = diffbio::test::readFileBytes(dir / "q.svg");
     QCOMPARE(svg.count("<image"), qsizetype(1));
     QVERIFY(svg.contains(">Phred</text>"));
     exportFigure(model, (dir / "q.pdf").string());
-    QVERIFY(readAll(dir / "q.pdf").startsWith("%PDF-"));
+    QVERIFY(diffbio::test::readFileBytes(dir / "q.pdf").startsWith("%PDF-"));
     exportFigure(model, (dir / "q.png").string(), FigureSize{120, 90, 150});
     QImage png(QString::fromStdString((dir / "q.png").string()));
     QCOMPARE(png.width(), int(std::lround(120 / 25.4 * 150)));
     exportFigure(model, (dir / "q.csv").string());
-    const QList<QByteArray> lines = readAll(dir / "q.csv").trimmed().split('\n');
+    const QList<QByteArray> lines = diffbio::test::readFileBytes(dir / "q.csv").trimmed().split('\n');
     QCOMPARE(lines[0], QByteArray("position,reads,mean_phred,sd_phred"));
     double sum = 0;
     std::size_t n = 0;

@@ -19,11 +19,6 @@ namespace {
 
 const std::string kReference = "pasilla/deseq2_1.38.3_reference/";
 
-QByteArray readAll(const std::filesystem::path& path) {
-  QFile file(QString::fromStdString(path.string()));
-  return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
-
 struct Inputs {
   data::Table before, after;
 };
@@ -107,7 +102,7 @@ class TrainingComparisonPlotTest : public QObject {
 
     const auto dir = test::scratchDir("plots_training_comparison");
     exportPanelFigure(figure, (dir / "t.svg").string(), FigureSize{180, 110, 300});
-    const QByteArray svg = readAll(dir / "t.svg");
+    const QByteArray svg = diffbio::test::readFileBytes(dir / "t.svg");
     std::size_t drawn = 0;
     for (const PlotModel* panel : {&before, &after})
       for (std::size_t i = 0; i < panel->points.count(); ++i)
@@ -115,11 +110,11 @@ class TrainingComparisonPlotTest : public QObject {
     QCOMPARE(svg.count("<ellipse") + svg.count("<circle"), qsizetype(drawn + 6));  // + 3 legend markers per panel
     QVERIFY(svg.contains(">precision</text>"));
     exportPanelFigure(figure, (dir / "t.pdf").string(), FigureSize{180, 110, 300});
-    QVERIFY(readAll(dir / "t.pdf").startsWith("%PDF-"));
+    QVERIFY(diffbio::test::readFileBytes(dir / "t.pdf").startsWith("%PDF-"));
     exportPanelFigure(figure, (dir / "t.png").string(), FigureSize{180, 110, 100});
     QCOMPARE(QImage(QString::fromStdString((dir / "t.png").string())).width(), int(std::lround(180 / 25.4 * 100)));
     exportPanelFigure(figure, (dir / "t.csv").string());
-    QCOMPARE(readAll(dir / "t.csv").trimmed().split('\n').size(), qsizetype(4));
+    QCOMPARE(diffbio::test::readFileBytes(dir / "t.csv").trimmed().split('\n').size(), qsizetype(4));
   }
 };
 
